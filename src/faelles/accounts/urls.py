@@ -1,0 +1,27 @@
+from django.urls import path
+from django.utils.translation import pgettext_lazy
+
+from faelles.accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    path(pgettext_lazy("url", "account/register/"), views.register, name="register"),
+    path(pgettext_lazy("url", "account/register/sent/"), views.register_done, name="register_done"),
+    path(pgettext_lazy("url", "account/confirm/<str:token>/"), views.confirm_email,
+         name="confirm_email"),
+    path(pgettext_lazy("url", "account/confirm-again/"), views.resend_confirmation,
+         name="resend_confirmation"),
+    path(pgettext_lazy("url", "account/login/"), views.LoginView.as_view(), name="login"),
+    path(pgettext_lazy("url", "account/logout/"), views.LogoutView.as_view(), name="logout"),
+    path(pgettext_lazy("url", "account/password/"), views.PasswordResetView.as_view(),
+         name="password_reset"),
+    path(pgettext_lazy("url", "account/password/sent/"), views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path(pgettext_lazy("url", "account/password/<uidb64>/<token>/"),
+         views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path(pgettext_lazy("url", "account/password/done/"), views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path(pgettext_lazy("url", "account/"), views.profile, name="profile"),
+    path(pgettext_lazy("url", "account/organisation/"), views.membership_request,
+         name="membership_request"),
+]

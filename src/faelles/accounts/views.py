@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from faelles.accounts import services
+from faelles.accounts.forms import LoginForm, MembershipRequestForm, ProfileForm, RegistrationForm
+from faelles.accounts.models import Organisation
+from faelles.core.forms import submit_once
+from faelles.core.links import path_for
+from faelles.core.tenancy import request_municipality
+
+
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(path_for("accounts:profile"))
+    if request.method == "POST":
+        form = RegistrationForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+
+            def action() -> str:
+                services.user_register(
+                    email=data["email"], password=data["password1"], name=data["name"],
+                    language=data["language"], base_url=services.site_base_url(request),
+                )
+                return path_for("accounts:register_done")
+
+            url = submit_once(form, scope="register", action=action)
+            if url:
+                return redirect(url)
+    else:
+        form = RegistrationForm(initial={"language": translation.get_language()})
+    return render(request, "accounts/register.html", {"form": form})
+
+
+def register_done(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/register_done.html")
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
+    # A GET from a link in an e-mail (or a mail scanner) changes nothing: the button POSTs.
+    user = services.user_from_confirmation_token(token)
+    if user is None:
+        return render(request, "accounts/confirm_invalid.html", status=400)
+    if request.method == "POST":
+        services.user_confirm_email(user=user)
+        messages.success(request, _("Thank you. Your e-mail address is confirmed."))
+        return redirect(path_for("accounts:profile") if request.user.is_authenticated
+                        else path_for("accounts:login"))
+    return render(request, "accounts/confirm.html", {"confirm_user": user})
+
+
+@login_required
+@require_POST
+def resend_confirmation(request: HttpRequest) -> HttpResponse:
+    if not request.user.email_confirmed:
+        services.send_confirmation_email(user=request.user, base_url=services.site_base_url(request))
+        messages.success(request, _("We have sent a new link to your e-mail address."))
+    return redirect(path_for("accounts:profile"))
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    template_name = "accounts/logged_out.html"
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset_body.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+
+            def action() -> str:
+                services.user_update_profile(user=user, name=data["name"], language=data["language"])
+                return path_for("accounts:profile")
+
+            url = submit_once(form, scope="profile", action=action)
+            if url:
+                messages.success(request, _("Your profile is saved."))
+                return redirect(url)
+    else:
+        form = ProfileForm(initial={"name": user.name, "language": user.language})
+    municipality = request_municipality(request)
+    organisations = Organisation.objects.filter(municipality=municipality)
+    memberships = list(
+        user.memberships.filter(organisation__municipality=municipality).select_related("organisation")
+    )
+    membership_form = MembershipRequestForm(
+        organisations=organisations.exclude(pk__in=[m.organisation_id for m in memberships])
+    )
+    return render(request, "accounts/profile.html", {
+        "form": form, "memberships": memberships, "membership_form": membership_form,
+    })
+
+
+@login_required
+@require_POST
+def membership_request(request: HttpRequest) -> HttpResponse:
+    municipality = request_municipality(request)
+    form = MembershipRequestForm(
+        request.POST, organisations=Organisation.objects.filter(municipality=municipality)
+    )
+    if form.is_valid():
+        services.membership_request(user=request.user, organisation=form.cleaned_data["organisation"])
+        messages.success(request, _("Thank you. The municipality will confirm your membership."))
+    else:
+        messages.error(request, _("Choose an organisation from the list."))
+    return redirect(path_for("accounts:profile"))
+
+
+def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+    """django-axes calls this when too many logins have failed."""
+    return render(request, "accounts/locked_out.html", status=429)

@@ -1,0 +1,2 @@
+app_name = "sdg"
+urlpatterns: list = []
