@@ -7,6 +7,7 @@ The defaults are safe for a local demo: SQLite under var/, console e-mail, DEBUG
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,7 +32,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 PRODUCTION = env_bool("FAELLES_PRODUCTION")
 DEBUG = env_bool("DEBUG", default=False)
-TESTING = env_bool("FAELLES_TESTING")
+# Tests run tasks synchronously and hash passwords cheaply; pytest sets the variable (conftest.py).
+TESTING = env_bool("FAELLES_TESTING") or "pytest" in sys.modules
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "faelles.feedback.apps.FeedbackConfig",
     "faelles.reports.apps.ReportsConfig",
     "faelles.api.apps.ApiConfig",
+    "faelles.search.apps.SearchConfig",
     "faelles.config.apps.FaellesAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
