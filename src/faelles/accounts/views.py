@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from faelles.accounts import services
 from faelles.accounts.forms import LoginForm, MembershipRequestForm, ProfileForm, RegistrationForm
 from faelles.accounts.models import Organisation
-from faelles.core.forms import submit_once
+from faelles.core.forms import already_submitted, submit_once
 from faelles.core.links import path_for
 from faelles.core.tenancy import request_municipality
 
@@ -25,6 +25,8 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect(path_for("accounts:profile"))
     if request.method == "POST":
+        if previous := already_submitted(request.POST):
+            return redirect(previous)
         form = RegistrationForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data

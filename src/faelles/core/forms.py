@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django import forms
 from django.db import DatabaseError, IntegrityError, transaction
@@ -29,6 +30,16 @@ class IdempotentFormMixin(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         if not self.is_bound:
             self.fields["idempotency_key"].initial = uuid.uuid4().hex
+
+
+def already_submitted(data: Any) -> str | None:
+    """The result URL if this exact form (its one-time key) was already submitted.
+
+    Views call it before validating: a second click must not show "already exists" errors for
+    the object the first click created.
+    """
+    key = (data.get("idempotency_key") or "").strip()
+    return _previous_result(key) if key else None
 
 
 def _previous_result(key: str) -> str | None:
