@@ -1,2 +1,9 @@
+from django.urls import path
+from django.utils.translation import pgettext_lazy
+
+from faelles.search import views
+
 app_name = "search"
-urlpatterns: list = []
+urlpatterns = [
+    path(pgettext_lazy("url", "search/"), views.search_page, name="search"),
+]

@@ -1,0 +1,5 @@
+from django.http import Http404, HttpRequest, HttpResponse
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    raise Http404
