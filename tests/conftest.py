@@ -18,9 +18,13 @@ PASSWORD = "Kanalgaden-2620!"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_process_state() -> Iterable[None]:
+def _fresh_process_state(request: pytest.FixtureRequest) -> Iterable[None]:
     clear_host_cache()
-    cache.clear()
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db", "transactional_db", "live_server"
+    } & set(request.fixturenames)
+    if uses_db:
+        cache.clear()
     yield
     clear_host_cache()
 

@@ -113,7 +113,7 @@ class Organisation(MunicipalOwned):
         _("example content"), default=False,
         help_text=_("Invented for the demo; shown with an 'example' label."),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("organisation")

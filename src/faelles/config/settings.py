@@ -43,6 +43,8 @@ if not SECRET_KEY:
     SECRET_KEY = "demo-only-insecure-key-change-me-in-production-0123456789abcdef"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,.localhost")
+if TESTING:
+    ALLOWED_HOSTS += [".test", ".example"]
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
