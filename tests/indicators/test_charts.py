@@ -446,6 +446,21 @@ def test_quarters_get_quarter_ticks_in_each_language() -> None:
     assert "Q1 2021" in en
 
 
+def test_monthly_chart_labels_stay_inside_and_name_months() -> None:
+    points = [(2023 + i / 12, 1 + i / 100) for i in range(14)]
+    projection = project_at_observed_rate(points, 2025.5, method="compound")
+    svg = render_line([Series("Månedlig", points)], projection=projection, y_from_zero=True)
+    root = parse(svg)
+    width = float(root.get("viewBox").split()[2])
+    period_labels = [el for el in root.iter(f"{SVG}text") if re.search(r"20\d\d$", el.text or "")]
+    assert any(el.text == "jan. 2024" for el in period_labels)
+    for el in period_labels:
+        half = len(el.text) * 12 * 0.55 / 2
+        assert half <= float(el.get("x")) <= width - half, el.text
+    # The projection ends mid-year: named as a month like the data, not as a quarter.
+    assert any(t.startswith("jul. 2025: ") for t in texts(root))
+
+
 def test_long_quarterly_series_falls_back_to_year_ticks() -> None:
     points = [(2000 + i / 4, float(i)) for i in range(80)]
     labels = texts(parse(render_line([Series("Lang", points)])))

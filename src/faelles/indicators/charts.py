@@ -139,6 +139,7 @@ _MINUS = "\u2212"
 
 Granularity = Literal["year", "quarter", "month"]
 _STEP = {"year": 1.0, "quarter": 0.25, "month": 1 / 12}
+_WIDEST_PERIOD = {"year": "2024", "quarter": "K4 2024", "month": "sep. 2024"}
 
 
 def _lang(lang: str) -> str:
@@ -687,8 +688,10 @@ def line_chart(
     step_dec = _step_decimals(ticks[1] - ticks[0]) if len(ticks) > 1 else 0
     tick_labels = [format_number(t, lg, step_dec) for t in ticks]
     y_label_w = max(_text_width(t, _SMALL) for t in tick_labels)
-    left = pad + y_label_w + 8
-    right = width - max(18.0, 0.5 * _text_width("Q4 2024", _SMALL) if granularity != "year" else 18)
+    # The first and last x labels are centred on the plot edges: leave room for half of one.
+    half_x_label = 0.5 * _text_width(_WIDEST_PERIOD[granularity], _SMALL) + 2
+    left = max(pad + y_label_w + 8, half_x_label)
+    right = width - max(18.0, half_x_label)
     plot_w = max(right - left, 40.0)
 
     def sx(x: float) -> float:
@@ -802,7 +805,8 @@ def line_chart(
         style = (projection.style if projection else 0) % _N_STYLES
         d = "M" + "L".join(f"{_n(sx(x))} {_n(sy(y))}" for x, y in proj_points)
         end_x, end_y = proj_points[-1]
-        tip = f"{labels.projection}, {format_period(end_x, lg)}: {value_text(end_y)}"
+        end = _end_period(end_x, lg, granularity)
+        tip = f"{labels.projection}, {end}: {value_text(end_y)}"
         out.append(
             f'<path class="fc-projection fc-s{style}" d="{d}" {_projection_attrs(style)}>'
             f"<title>{_text(tip)}</title></path>"
@@ -830,7 +834,7 @@ def line_chart(
         end_x, end_y = proj_points[-1]
         # No unit here: it is on the axis and in the target label, and a short label stays
         # clear of the projection line itself.
-        text = f"{format_period(end_x, lg)}: {format_number(end_y, lg, decimals)}"
+        text = f"{_end_period(end_x, lg, granularity)}: {format_number(end_y, lg, decimals)}"
         tw = _text_width(text, _SMALL)
         px = sx(end_x)
         x_from, x_to = (px - 8 - tw, px - 8) if px - 8 - tw >= left else (left + 4, left + 4 + tw)
@@ -872,6 +876,14 @@ def _polyline_y_range(
 
 def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
     return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+
+
+def _end_period(x: float, lang: str, granularity: Granularity) -> str:
+    """Label a projection end: a whole year as a year (projections usually run to a target
+    year), anything else in the chart's own granularity (so monthly data say "jul. 2025",
+    not "K3 2025")."""
+    own = _granularity_of([x])
+    return format_period(x, lang, "year" if own == "year" else granularity)
 
 
 def _direct_label(
