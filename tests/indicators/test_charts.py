@@ -427,8 +427,10 @@ def test_all_equal_series_gets_a_usable_axis() -> None:
     assert "5" in ticks or "5,0" in ticks
 
 
-def test_all_zero_series() -> None:
-    parse(render_line([Series("Nul", [(2010 + i, 0) for i in range(5)])]))
+def test_all_zero_series_has_no_invented_negative_axis() -> None:
+    root = parse(render_line([Series("Nul", [(2010 + i, 0) for i in range(5)])]))
+    assert "0,0" in texts(root)  # ticks share the step's precision: 0,0 0,2 ... 1,0
+    assert not any(t.startswith("\u2212") for t in texts(root))
 
 
 def test_negative_values_get_a_zero_line_and_minus_signs() -> None:

@@ -665,6 +665,8 @@ def line_chart(
     from_zero = _auto_from_zero(low, high) if y_from_zero is None else y_from_zero
     if from_zero:
         low, high = min(low, 0.0), max(high, 0.0)
+    if low == high == 0:
+        high = 1.0  # all zeros: show 0-1 rather than a symmetric axis with invented negatives
 
     # ----- vertical layout: legend, unit, plot, x labels
     pad = 8.0
