@@ -52,6 +52,12 @@ POPULATION = [
 ]  # fmt: skip
 
 
+@pytest.fixture(autouse=True)
+def _fresh_process_state() -> None:
+    """Override the suite-wide autouse fixture of the same name: it clears Django's cache,
+    which needs the database, and these pure-Python tests touch neither cache nor database."""
+
+
 def render_line(series: list[Series] | None = None, **kwargs: object) -> str:
     options: dict[str, object] = {
         "title": "Befolkning",
