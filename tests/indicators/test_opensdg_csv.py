@@ -346,6 +346,15 @@ def test_message_survives_unknown_codes_and_missing_params() -> None:
     assert message(RowError("non_numeric", 3), "en") == "Line 3: “{value}” is not a number."
 
 
+def test_float_params_are_written_for_the_language() -> None:
+    assert message(RowError("timeout", params={"seconds": 30.0})) == (
+        "Danmarks Statistik svarede ikke inden for 30 sekunder."
+    )
+    assert message(RowError("timeout", params={"seconds": 2.5}), "en") == (
+        "Statistics Denmark did not answer within 2.5 seconds."
+    )
+
+
 def test_every_message_has_both_languages() -> None:
     from faelles.indicators.importers.base import MESSAGES
 

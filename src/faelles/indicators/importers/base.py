@@ -28,6 +28,7 @@ __all__ = [
     "Source",
     "message",
     "parse_number",
+    "sniff_delimiter",
 ]
 
 Lang = Literal["da", "en"]
@@ -187,6 +188,15 @@ class _KeepMissing(dict[str, ParamValue]):
         return "{" + key + "}"
 
 
+def _format_param(value: ParamValue, language: Lang) -> ParamValue:
+    # 30.0 seconds reads "30"; 0.5 reads "0,5" in Danish.
+    if isinstance(value, float):
+        if value.is_integer():
+            return int(value)
+        return str(value).replace(".", ",") if language == "da" else str(value)
+    return value
+
+
 def message(error: RowError, lang: str = "da") -> str:
     """Render ``error`` as plain text in Danish (``da``, the default) or English (``en``).
 
@@ -197,10 +207,26 @@ def message(error: RowError, lang: str = "da") -> str:
     if template is None:
         text = _UNKNOWN[language].format(code=error.code)
     else:
-        text = template.format_map(_KeepMissing(error.params))
+        params = {key: _format_param(value, language) for key, value in error.params.items()}
+        text = template.format_map(_KeepMissing(params))
     if error.line is not None:
         text = _LINE_PREFIX[language].format(line=error.line) + text
     return text
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+_DELIMITERS = (",", ";", "\t")
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter a header line uses: the most frequent of comma, semicolon and tab.
+
+    Only the header is looked at because it holds plain names; data cells may hold decimal
+    commas. Ties (and a single-column header) give the comma.
+    """
+    counts = {delimiter: header_line.count(delimiter) for delimiter in _DELIMITERS}
+    return max(_DELIMITERS, key=lambda delimiter: counts[delimiter])
 
 
 # --- Numbers ---------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from faelles.indicators.importers.base import (
     RowError,
     Source,
     parse_number,
+    sniff_delimiter,
 )
 from faelles.indicators.periods import AnnualRule, Period, parse_period, reduce_to_annual
 
@@ -49,7 +50,6 @@ YEAR = "year"
 VALUE = "value"
 SELECTORS = ("geocode", "units", "series")
 IGNORED = ("comment_obs", "comment_ts", "data_last_update", "progress")
-_DELIMITERS = (",", ";", "\t")
 
 
 class OpenSdgCsvSource(Source):
@@ -90,17 +90,12 @@ def _bad_byte_line(data: bytes | BinaryIO) -> int | None:
     return None
 
 
-def _sniff_delimiter(header_line: str) -> str:
-    counts = {delimiter: header_line.count(delimiter) for delimiter in _DELIMITERS}
-    return max(_DELIMITERS, key=lambda d: counts[d])  # ties: the first, the comma
-
-
 def _parse(text: io.TextIOWrapper) -> ParseResult:
     header_line = text.readline()
     if not header_line.strip():
         return ParseResult(errors=[RowError("empty_file", line=1 if header_line else None)])
 
-    delimiter = _sniff_delimiter(header_line)
+    delimiter = sniff_delimiter(header_line)
     header = [name.strip() for name in next(csv.reader([header_line], delimiter=delimiter))]
     layout = _Layout.from_header(header)
     if isinstance(layout, list):
