@@ -1,0 +1,23 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from faelles.participation.models import Meeting, Phase, Process, Question
+
+
+@register(Process)
+class ProcessTranslationOptions(TranslationOptions):
+    fields = ("title", "summary", "text", "image_alt")
+
+
+@register(Phase)
+class PhaseTranslationOptions(TranslationOptions):
+    fields = ("title", "text")
+
+
+@register(Question)
+class QuestionTranslationOptions(TranslationOptions):
+    fields = ("text",)
+
+
+@register(Meeting)
+class MeetingTranslationOptions(TranslationOptions):
+    fields = ("title", "description")
