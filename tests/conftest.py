@@ -6,19 +6,24 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
-from django.core.cache import cache
-from django.test import Client
-from django.utils import timezone
 
-from faelles.accounts.models import Role, User
-from faelles.core.models import Municipality, MunicipalityHost
-from faelles.core.tenancy import clear_host_cache
+# Django imports stay inside the fixtures: the pure modules (progress, periods, charts) are also
+# tested with plain pytest, without Django configured.
 
 PASSWORD = "Kanalgaden-2620!"
 
 
 @pytest.fixture(autouse=True)
 def _fresh_process_state(request: pytest.FixtureRequest) -> Iterable[None]:
+    from django.conf import settings
+
+    if not settings.configured:
+        yield
+        return
+    from django.core.cache import cache
+
+    from faelles.core.tenancy import clear_host_cache
+
     clear_host_cache()
     uses_db = request.node.get_closest_marker("django_db") or {
         "db", "transactional_db", "live_server"
@@ -30,7 +35,9 @@ def _fresh_process_state(request: pytest.FixtureRequest) -> Iterable[None]:
 
 
 @pytest.fixture
-def municipality(db: Any) -> Municipality:
+def municipality(db: Any) -> Any:
+    from faelles.core.models import Municipality, MunicipalityHost
+
     m = Municipality.objects.create(
         name="Albertslund Kommune", slug="albertslund", code="165", is_default=True,
         contact_email="kommunen@albertslund.dk", contact_phone="43 68 68 68",
@@ -42,21 +49,27 @@ def municipality(db: Any) -> Municipality:
 
 
 @pytest.fixture
-def other_municipality(db: Any) -> Municipality:
+def other_municipality(db: Any) -> Any:
+    from faelles.core.models import Municipality, MunicipalityHost
+
     m = Municipality.objects.create(name="Andeby Kommune", slug="andeby", code="999")
     MunicipalityHost.objects.create(municipality=m, host="andeby.test")
     return m
 
 
 @pytest.fixture
-def make_user(db: Any) -> Callable[..., User]:
+def make_user(db: Any) -> Callable[..., Any]:
+    from django.utils import timezone
+
+    from faelles.accounts.models import Role, User
+
     counter = {"n": 0}
 
     def factory(
         email: str | None = None, *, roles: tuple[str, ...] = (),
-        municipality: Municipality | None = None, confirmed: bool = True,
+        municipality: Any = None, confirmed: bool = True,
         name: str = "", password: str = PASSWORD,
-    ) -> User:
+    ) -> Any:
         counter["n"] += 1
         user = User.objects.create_user(
             email=email or f"person{counter['n']}@example.dk", password=password,
@@ -71,8 +84,10 @@ def make_user(db: Any) -> Callable[..., User]:
 
 
 @pytest.fixture
-def client_for() -> Callable[[User | None], Client]:
-    def factory(user: User | None = None, host: str = "testserver") -> Client:
+def client_for() -> Callable[..., Any]:
+    from django.test import Client
+
+    def factory(user: Any = None, host: str = "testserver") -> Client:
         c = Client(HTTP_HOST=host)
         if user is not None:
             c.force_login(user, backend="faelles.accounts.backends.EmailBackend")

@@ -88,3 +88,11 @@ def test_path_for_matches_reverse(municipality):
                 "accounts:confirm_email", kwargs={"token": "abc"}
             )
             assert "%2F" in path_for("accounts:confirm_email", token=token)
+
+
+@pytest.mark.django_db
+def test_path_for_with_int_converter(municipality):
+    from django.urls import reverse
+
+    assert path_for("sdg:goal", number=11) == reverse("sdg:goal", kwargs={"number": 11})
+    assert path_for("sdg:goal", number=7) == reverse("sdg:goal", kwargs={"number": 7})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 
 _MARK = "__faelles_arg_{}__"
@@ -28,16 +28,11 @@ def path_for(name: str, *args: Any, **kwargs: Any) -> str:
     key = (name, lang, tuple(str(k) for k in kwargs))
     template = _templates.get(key)
     if template is None:
-        if args:
-            marks = [_MARK.format(i) for i in range(len(args))]
-            template = reverse(name, args=marks)
-            for i, mark in enumerate(marks):
-                template = template.replace(mark, "{%d}" % i)
-        else:
-            marks_kw = {k: _MARK.format(k) for k in kwargs}
-            template = reverse(name, kwargs=marks_kw)
-            for k, mark in marks_kw.items():
-                template = template.replace(mark, "{%s}" % k)
+        template = _build_template(name, kwargs, positional=bool(args))
+        if template is None:  # converters that accept neither marker: no memoising
+            if args:
+                return reverse(name, args=args)
+            return reverse(name, kwargs=kwargs)
         _templates[key] = template
     if not kwargs:
         return template
@@ -46,9 +41,36 @@ def path_for(name: str, *args: Any, **kwargs: Any) -> str:
     return template.format(**{k: quote(str(v), safe="") for k, v in kwargs.items()})
 
 
+def _build_template(name: str, kwargs: dict[Any, Any], *, positional: bool) -> str | None:
+    """Reverse once with marker values and turn the markers into format fields.
+
+    Slug/str converters take a text marker; int converters need digits, so a large number that
+    cannot occur by accident is tried next.
+    """
+    for make in (lambda i, k: _MARK.format(k), lambda i, k: str(987_654_321_000 + i)):
+        marks = {k: make(i, k) for i, k in enumerate(kwargs)}
+        try:
+            if positional:
+                template = reverse(name, args=list(marks.values()))
+            else:
+                template = reverse(name, kwargs=marks)
+        except NoReverseMatch:
+            continue
+        for i, (k, mark) in enumerate(marks.items()):
+            template = template.replace(mark, "{%s}" % (i if positional else k))
+        return template
+    return None
+
+
 def other_language_path(path: str, current: str) -> tuple[str, str, str]:
-    """The same page in the other language, as (language code, name, path): a plain link."""
-    if current == "en":
-        stripped = path[3:] if path.startswith("/en/") else "/"
-        return "da", "Dansk", stripped or "/"
-    return "en", "English", "/en" + path
+    """The same page in the other language, as (language code, name, path): a plain link.
+
+    URL paths are translated (/konto/log-ind/ ↔ /en/account/login/), so the path is resolved and
+    reversed in the other language; a path that does not resolve falls back to the front page.
+    """
+    target, name = ("da", "Dansk") if current == "en" else ("en", "English")
+    with translation.override(current):
+        translated = translate_url(path, target)
+    if translated == path:  # unresolvable: Django returns it unchanged
+        translated = "/" if target == "da" else "/en/"
+    return target, name, translated
