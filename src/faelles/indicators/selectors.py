@@ -1,0 +1,179 @@
+"""Reads for indicators, each in a fixed number of queries whatever the amount of data."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from faelles.core.models import Municipality
+from faelles.indicators.models import Assessment, Indicator, Observation, ReportingStatus
+
+
+@dataclass
+class StatusCount:
+    """How many indicators, by reporting status and by headline progress status."""
+
+    total: int = 0
+    reporting: Counter[str] = field(default_factory=Counter)
+    progress: Counter[str] = field(default_factory=Counter)
+
+    def add(self, reporting: str, progress: str | None) -> None:
+        self.total += 1
+        self.reporting[reporting] += 1
+        if progress:
+            self.progress[progress] += 1
+
+    @property
+    def with_data(self) -> int:
+        return self.reporting[ReportingStatus.DATA_AVAILABLE]
+
+
+@dataclass
+class StatusCounts:
+    total: StatusCount = field(default_factory=StatusCount)
+    goals: dict[int, StatusCount] = field(default_factory=dict)
+    pillars: dict[int, StatusCount] = field(default_factory=dict)
+    sdgs: dict[int, StatusCount] = field(default_factory=dict)  # by SDG number
+
+
+def published_indicators(municipality: Municipality) -> QuerySet[Indicator]:
+    return Indicator.objects.filter(municipality=municipality, is_published=True)
+
+
+def indicator_status_counts(
+    municipality: Municipality,
+    goal_ids: Iterable[int] | None = None,
+    *,
+    published_only: bool = True,
+) -> StatusCounts:
+    """Counts for goal, pillar and SDG summaries (reporting status page, goal pages, reports).
+
+    An indicator counts for an SDG through its own UN indicator, and otherwise through the SDG
+    targets of its goal; it counts once per SDG. Three queries.
+    """
+    from faelles.strategy.models import Goal
+
+    indicators = Indicator.objects.filter(municipality=municipality)
+    if published_only:
+        indicators = indicators.filter(is_published=True)
+    if goal_ids is not None:
+        indicators = indicators.filter(goal_id__in=list(goal_ids))
+    rows = list(
+        indicators.values_list(
+            "pk", "goal_id", "goal__pillar_id", "reporting_status",
+            "sdg_indicator__target__goal__number",
+        )
+    )
+    statuses = dict(
+        Assessment.objects.filter(indicator__in=indicators, series_key="").values_list(
+            "indicator_id", "status"
+        )
+    )
+    goal_sdgs: dict[int, set[int]] = {}
+    for goal_id, number in Goal.sdg_targets.through.objects.filter(
+        goal_id__in={row[1] for row in rows}
+    ).values_list("goal_id", "target__goal__number"):
+        goal_sdgs.setdefault(goal_id, set()).add(number)
+
+    counts = StatusCounts()
+    for pk, goal_id, pillar_id, reporting, sdg_number in rows:
+        status = statuses.get(pk)
+        counts.total.add(reporting, status)
+        counts.goals.setdefault(goal_id, StatusCount()).add(reporting, status)
+        counts.pillars.setdefault(pillar_id, StatusCount()).add(reporting, status)
+        numbers = {sdg_number} if sdg_number else goal_sdgs.get(goal_id, set())
+        for number in numbers:
+            counts.sdgs.setdefault(number, StatusCount()).add(reporting, status)
+    return counts
+
+
+def indicator_list(
+    municipality: Municipality, *, goal_ids: Iterable[int] | None = None
+) -> list[Indicator]:
+    """Published indicators with goal, pillar and headline assessment (`headline` attribute)."""
+    qs = (
+        published_indicators(municipality)
+        .select_related("goal", "goal__pillar", "sdg_indicator")
+        .prefetch_related(
+            Prefetch(
+                "assessments", queryset=Assessment.objects.filter(series_key=""),
+                to_attr="headline_list",
+            )
+        )
+        .order_by("goal__pillar__order", "goal__pillar_id", "goal__order", "goal_id", "order",
+                  "id")
+    )
+    if goal_ids is not None:
+        qs = qs.filter(goal_id__in=list(goal_ids))
+    result = list(qs)
+    for indicator in result:
+        indicator.headline = indicator.headline_list[0] if indicator.headline_list else None
+    return result
+
+
+# --- one indicator ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObservationRow:
+    period: str
+    year: int
+    quarter: int | None
+    month: int | None
+    value: float
+    disaggregation: dict[str, str]
+    key: str
+    series: str
+    units: str
+    geocode: str
+    source: str
+    retrieved_at: Any
+
+
+@dataclass
+class IndicatorData:
+    """Everything the indicator page shows about the data, in two queries."""
+
+    rows: list[ObservationRow]
+    dimensions: dict[str, list[str]]  # dimension -> categories, in first-seen order
+    series_names: list[str]
+    units_names: list[str]
+    assessments: dict[str, Assessment]
+
+
+def indicator_data(indicator: Indicator) -> IndicatorData:
+    rows: list[ObservationRow] = []
+    dimensions: dict[str, dict[str, None]] = {}
+    series_names: dict[str, None] = {}
+    units_names: dict[str, None] = {}
+    parsed: dict[str, dict[str, str]] = {}
+    for (period, year, quarter, month, value, key, series, units, geocode, source,
+         retrieved_at) in Observation.objects.filter(indicator=indicator).order_by(
+        "disaggregation_key", "year", "quarter", "month", "series", "units"
+    ).values_list("period", "year", "quarter", "month", "value", "disaggregation_key",
+                  "series", "units", "geocode", "source", "retrieved_at"):
+        disaggregation = parsed.get(key)
+        if disaggregation is None:
+            disaggregation = {str(a): str(b) for a, b in json.loads(key)} if key else {}
+            parsed[key] = disaggregation
+            for name, category in disaggregation.items():
+                dimensions.setdefault(name, {})[category] = None
+        series_names[series] = None
+        units_names[units] = None
+        rows.append(
+            ObservationRow(period, year, quarter, month, value, disaggregation, key, series,
+                           units, geocode, source, retrieved_at)
+        )
+    assessments = {a.series_key: a for a in Assessment.objects.filter(indicator=indicator)}
+    return IndicatorData(
+        rows=rows,
+        dimensions={name: sorted(categories) for name, categories in sorted(dimensions.items())},
+        series_names=[s for s in series_names if s],
+        units_names=[u for u in units_names if u],
+        assessments=assessments,
+    )
