@@ -44,3 +44,16 @@ def tile_colours(number: int) -> tuple[str, str]:
     """(background, text) for the tile of SDG `number`."""
     background = OFFICIAL_COLOURS[number]
     return background, text_colour_on(background)
+
+
+def stylesheet() -> str:
+    """The per-goal rules of static/sdg/sdg.css (generated; a test keeps the file in step)."""
+    lines = []
+    for number in OFFICIAL_COLOURS:
+        background, text = tile_colours(number)
+        lines.append(
+            f".sdg-{number} {{ background: {background}; color: {text}; }}\n"
+            f".sdg-band-{number} {{ border-left-color: {background}; }}\n"
+            f".sdg-chip-{number} {{ border-left-color: {background}; }}"
+        )
+    return "\n".join(lines) + "\n"

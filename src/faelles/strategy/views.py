@@ -1,15 +1,161 @@
-from django.http import Http404, HttpRequest, HttpResponse
+"""Public strategy pages: thin views over selectors (reads) with the access check in
+`access_object`, so an unpublished item is found only by editors."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from faelles.core.access import access_object
+from faelles.core.tenancy import request_municipality
+from faelles.indicators.charts import Bar, ChartLabels, bar_chart
+from faelles.sdg.selectors import tile_for
+from faelles.strategy import selectors
+from faelles.strategy.models import (
+    Decision,
+    Goal,
+    Initiative,
+    InitiativeStatus,
+    Pillar,
+    StrategyDocument,
+)
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "strategy/home.html")
+    municipality = request_municipality(request)
+    vision = selectors.current_vision(municipality)
+    focus_tiles = [(f, tile_for(f.sdg)) for f in vision.focus_sdgs.all()] if vision else []
+    return render(request, "strategy/home.html", {
+        "vision": vision, "focus_tiles": focus_tiles,
+        "activity": selectors.latest_activity(municipality),
+        "counts": selectors.strategy_counts(municipality),
+    })
 
 
-def _todo(request: HttpRequest, **kwargs: object) -> HttpResponse:
-    raise Http404
+@require_GET
+def pillar_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    pillar = access_object(request, Pillar, "strategy.view_pillar", slug=slug)
+    data = selectors.pillar_page(pillar)
+    return render(request, "strategy/pillar.html", {
+        "pillar": pillar, **data, "sdg_tiles": [tile_for(s) for s in data["sdgs"]],
+    })
 
 
-pillar_detail = goal_list = goal_detail = initiative_list = initiative_detail = _todo
-partner_list = partner_detail = document_list = document_detail = decision_detail = _todo
-balance = _todo
+@require_GET
+def goal_list(request: HttpRequest) -> HttpResponse:
+    municipality = request_municipality(request)
+    return render(request, "strategy/goal_list.html", {
+        "pillars": selectors.goal_list(municipality),
+    })
+
+
+@require_GET
+def goal_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    goal = access_object(
+        request, Goal.objects.select_related("pillar"), "strategy.view_goal", slug=slug
+    )
+    return render(request, "strategy/goal.html", {"goal": goal, **selectors.goal_page(goal)})
+
+
+@require_GET
+def initiative_list(request: HttpRequest) -> HttpResponse:
+    municipality = request_municipality(request)
+    status = request.GET.get("status", "")
+    if status not in InitiativeStatus.values:
+        status = ""
+    return render(request, "strategy/initiative_list.html", {
+        "initiatives": selectors.initiative_list(municipality, status=status),
+        "status": status, "statuses": InitiativeStatus.choices,
+    })
+
+
+@require_GET
+def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    initiative = access_object(
+        request, Initiative.objects.select_related("adopted_by"), "strategy.view_initiative",
+        slug=slug,
+    )
+    return render(request, "strategy/initiative.html", {
+        "initiative": initiative, **selectors.initiative_page(initiative),
+    })
+
+
+@require_GET
+def partner_list(request: HttpRequest) -> HttpResponse:
+    municipality = request_municipality(request)
+    return render(request, "strategy/partner_list.html", {
+        "partners": selectors.partner_list(municipality),
+    })
+
+
+@require_GET
+def partner_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = request_municipality(request)
+    partner = selectors.partner_by_slug(municipality, slug)
+    return render(request, "strategy/partner.html", {
+        "partner": partner, **selectors.partner_page(partner),
+    })
+
+
+@require_GET
+def document_list(request: HttpRequest) -> HttpResponse:
+    municipality = request_municipality(request)
+    return render(request, "strategy/document_list.html", {
+        "documents": selectors.document_list(municipality),
+    })
+
+
+@require_GET
+def document_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    document = access_object(
+        request, StrategyDocument.objects.select_related("adopted_by"),
+        "strategy.view_strategydocument", slug=slug,
+    )
+    return render(request, "strategy/document.html", {
+        "document": document, **selectors.document_page(document),
+    })
+
+
+@require_GET
+def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    decision = access_object(request, Decision, "strategy.view_decision", slug=slug)
+    return render(request, "strategy/decision.html", {
+        "decision": decision, **selectors.decision_page(decision),
+    })
+
+
+@require_GET
+def balance(request: HttpRequest) -> HttpResponse:
+    municipality = request_municipality(request)
+    data = selectors.balance(municipality)
+    lang = translation.get_language() or "da"
+    labels = ChartLabels(
+        target=_("Target"), projection=_("Projection at current rate"), no_data=_("No data"),
+        total=_("Total"),
+    )
+    pillars = data["pillars"]
+    stacked = 2 <= len(pillars) <= 4
+    goals_chart = bar_chart(
+        [Bar(str(r["label"]).capitalize(),
+             r["per_pillar"] if stacked else [r["goals"]]) for r in data["rows"]],
+        title=_("Goals by side of sustainability"),
+        desc=_("Number of local goals that mainly serve social, economic and environmental "
+               "sustainability, split by theme. The same figures are in the table below."),
+        lang=lang, id_prefix="balance-goals", labels=labels,
+        segment_labels=[p.title for p in pillars] if stacked else (),
+    )
+    initiatives_chart = bar_chart(
+        [Bar(str(r["label"]).capitalize(), [r["initiatives"]]) for r in data["rows"]],
+        title=_("Initiatives by side of sustainability"),
+        desc=_("Number of initiatives working toward goals on each side of sustainability. "
+               "An initiative can count on more than one side. "
+               "The same figures are in the table below."),
+        lang=lang, id_prefix="balance-initiatives", labels=labels,
+    )
+    return render(request, "strategy/balance.html", {
+        **data, "goals_chart": goals_chart, "initiatives_chart": initiatives_chart,
+    })

@@ -1,0 +1,344 @@
+"""Reads for the public strategy pages. Each function runs a fixed number of queries,
+whatever the number of goals or initiatives (tests pin the counts)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from faelles.accounts.models import Organisation
+from faelles.core.models import Municipality
+from faelles.sdg.models import Dimension
+from faelles.sdg.models import Goal as SdgGoal
+from faelles.sdg.models import Indicator as SdgIndicator
+from faelles.sdg.models import Target as SdgTarget
+from faelles.strategy.models import (
+    Decision,
+    FocusSDG,
+    Goal,
+    Initiative,
+    Milestone,
+    Pillar,
+    StrategyDocument,
+    Vision,
+)
+
+
+def published(qs: QuerySet, *, include_unpublished: bool = False) -> QuerySet:
+    return qs if include_unpublished else qs.filter(is_published=True)
+
+
+def initiative_rows(municipality: Municipality) -> QuerySet[Initiative]:
+    """Initiatives as list rows need: no related objects, so no extra queries."""
+    return published(Initiative.objects.filter(municipality=municipality)).only(
+        "id", "slug", "title_da", "title_en", "summary_da", "summary_en", "status",
+        "progress_total", "is_example", "is_published", "parent_id", "municipality_id",
+    )
+
+
+def _sdg_targets() -> Prefetch:
+    return Prefetch("sdg_targets", queryset=SdgTarget.objects.select_related("goal"))
+
+
+# ---------------------------------------------------------------------------- vision / home
+
+
+def current_vision(municipality: Municipality) -> Vision | None:
+    """The latest published vision with its pillars and focus SDGs (3 queries)."""
+    return (
+        published(Vision.objects.filter(municipality=municipality))
+        .prefetch_related(
+            Prefetch("pillars", queryset=published(Pillar.objects.all())),
+            Prefetch("focus_sdgs", queryset=FocusSDG.objects.select_related("sdg")),
+        )
+        .first()
+    )
+
+
+@dataclass
+class Activity:
+    date: Any
+    kind: str
+    title: str
+    url: str
+    is_example: bool = False
+
+
+def latest_activity(municipality: Municipality, *, limit: int = 6) -> list[Activity]:
+    """Recent decisions, reached milestones and changed initiatives, newest first (3 queries)."""
+    items: list[Activity] = []
+    for d in published(Decision.objects.filter(municipality=municipality))[:limit]:
+        items.append(Activity(d.date, "decision", d.title, d.get_absolute_url(), d.is_example))
+    milestones = (
+        Milestone.objects.filter(
+            municipality=municipality, completed_on__isnull=False,
+            initiative__is_published=True,
+        )
+        .select_related("initiative")
+        .order_by("-completed_on")[:limit]
+    )
+    for m in milestones:
+        items.append(Activity(
+            m.completed_on, "milestone", f"{m.initiative.title}: {m.title}",
+            m.get_absolute_url(), m.initiative.is_example,
+        ))
+    for i in initiative_rows(municipality).order_by("-updated_at")[:limit]:
+        items.append(Activity(
+            i.updated_at.date(), "initiative", i.title, i.get_absolute_url(), i.is_example
+        ))
+    items.sort(key=lambda a: a.date, reverse=True)
+    return items[:limit]
+
+
+def strategy_counts(municipality: Municipality) -> dict[str, int]:
+    """How many goals and initiatives are published (2 queries)."""
+    return {
+        "goals": published(Goal.objects.filter(municipality=municipality)).count(),
+        "initiatives": published(Initiative.objects.filter(municipality=municipality)).count(),
+    }
+
+
+# ---------------------------------------------------------------------------- pillars / goals
+
+
+def pillar_page(pillar: Pillar) -> dict[str, Any]:
+    """Goals (with SDG targets), initiatives of those goals, related SDGs (3 queries)."""
+    goals = list(
+        published(pillar.goals.all()).prefetch_related(_sdg_targets())
+    )
+    initiatives = list(
+        initiative_rows(pillar.municipality_id)
+        .filter(goals__pillar=pillar, goals__is_published=True)
+        .distinct()
+        .order_by("title_da", "id")
+    )
+    sdgs: dict[int, SdgGoal] = {}
+    for g in goals:
+        for t in g.sdg_targets.all():
+            sdgs.setdefault(t.goal.number, t.goal)
+    return {
+        "goals": goals, "initiatives": initiatives,
+        "sdgs": [sdgs[n] for n in sorted(sdgs)],
+    }
+
+
+def goal_list(municipality: Municipality) -> list[Pillar]:
+    """Published pillars with their published goals (2 queries)."""
+    return list(
+        published(Pillar.objects.filter(municipality=municipality)).prefetch_related(
+            Prefetch("goals", queryset=published(Goal.objects.all()))
+        )
+    )
+
+
+def goal_page(goal: Goal) -> dict[str, Any]:
+    """SDG targets and initiatives of a goal (2 queries)."""
+    targets = list(goal.sdg_targets.select_related("goal"))
+    initiatives = list(
+        initiative_rows(goal.municipality_id).filter(goals=goal).order_by("title_da", "id")
+    )
+    return {"targets": targets, "initiatives": initiatives}
+
+
+# ---------------------------------------------------------------------------- initiatives
+
+
+def initiative_list(municipality: Municipality, *, status: str = "") -> list[Initiative]:
+    """Top-level initiatives (sub-initiatives show on their parent), 1 query."""
+    qs = initiative_rows(municipality).filter(parent__isnull=True)
+    if status:
+        qs = qs.filter(status=status)
+    return list(qs.order_by("title_da", "id"))
+
+
+def initiative_page(initiative: Initiative) -> dict[str, Any]:
+    """Sub-initiatives, milestones, partners, goals and parent (4 queries + the parent)."""
+    return {
+        "children": list(
+            initiative_rows(initiative.municipality_id).filter(parent=initiative)
+            .order_by("title_da", "id")
+        ),
+        "milestones": list(initiative.milestones.all()),
+        "partners": list(initiative.partners.all()),
+        "goals": list(published(initiative.goals.select_related("pillar"))),
+        "parent": (
+            initiative_rows(initiative.municipality_id).filter(pk=initiative.parent_id).first()
+            if initiative.parent_id else None
+        ),
+    }
+
+
+# ---------------------------------------------------------------------------- partners
+
+
+def partner_list(municipality: Municipality) -> list[Organisation]:
+    """Organisations that are partners on at least one published initiative (1 query)."""
+    return list(
+        Organisation.objects.filter(
+            municipality=municipality, initiatives__is_published=True
+        ).distinct().order_by("name")
+    )
+
+
+def partner_page(organisation: Organisation) -> dict[str, Any]:
+    return {
+        "initiatives": list(
+            initiative_rows(organisation.municipality_id)
+            .filter(partners=organisation).order_by("title_da", "id")
+        )
+    }
+
+
+# ---------------------------------------------------------------------------- documents
+
+
+def document_list(municipality: Municipality) -> list[StrategyDocument]:
+    return list(
+        published(StrategyDocument.objects.filter(municipality=municipality))
+        .select_related("adopted_by")
+    )
+
+
+def document_page(document: StrategyDocument) -> dict[str, Any]:
+    """Points grouped in order, pillars (2 queries; the decision comes with the document)."""
+    groups: dict[str, list[Any]] = {}
+    for point in document.points.all():
+        groups.setdefault(point.group, []).append(point)
+    return {
+        "groups": list(groups.items()),
+        "pillars": list(published(document.pillars.all())),
+    }
+
+
+def decision_page(decision: Decision) -> dict[str, Any]:
+    return {
+        "documents": list(published(decision.documents.all())),
+        "initiatives": list(
+            initiative_rows(decision.municipality_id).filter(adopted_by=decision)
+        ),
+    }
+
+
+# ---------------------------------------------------------------------------- SDGs
+
+
+def sdg_counts(municipality: Municipality) -> dict[int, dict[str, int]]:
+    """Per SDG number: published local goals and initiatives linked to its targets.
+
+    One aggregate query each, never one per tile. Initiatives relate to SDGs through their goals.
+    """
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: {"goals": 0, "initiatives": 0})
+    goal_pairs = (
+        Goal.sdg_targets.through.objects.filter(
+            goal__municipality=municipality, goal__is_published=True
+        )
+        .values_list("target__goal__number", "goal_id")
+        .distinct()
+    )
+    for number, _goal in goal_pairs:
+        counts[number]["goals"] += 1
+    initiative_pairs = (
+        Initiative.goals.through.objects.filter(
+            initiative__municipality=municipality, initiative__is_published=True,
+            goal__is_published=True,
+        )
+        .values_list("goal__sdg_targets__goal__number", "initiative_id")
+        .exclude(goal__sdg_targets__isnull=True)
+        .distinct()
+    )
+    for number, _initiative in initiative_pairs:
+        counts[number]["initiatives"] += 1
+    return dict(counts)
+
+
+def focus_sdgs(municipality: Municipality) -> dict[int, FocusSDG]:
+    vision = published(Vision.objects.filter(municipality=municipality)).first()
+    if vision is None:
+        return {}
+    return {f.sdg.number: f for f in vision.focus_sdgs.select_related("sdg")}
+
+
+@dataclass
+class TargetRow:
+    target: SdgTarget
+    goals: list[Goal] = field(default_factory=list)
+    initiatives: list[Initiative] = field(default_factory=list)
+
+
+def sdg_goal_page(municipality: Municipality, sdg: SdgGoal) -> dict[str, Any]:
+    """Targets (with current indicators) and the local goals and initiatives on each (4 queries).
+    """
+    targets = list(
+        sdg.targets.prefetch_related(
+            Prefetch("indicators", queryset=SdgIndicator.objects.filter(is_current=True))
+        )
+    )
+    rows = {t.pk: TargetRow(t) for t in targets}
+    links = list(
+        Goal.sdg_targets.through.objects.filter(
+            target__goal=sdg, goal__municipality=municipality, goal__is_published=True
+        ).select_related("goal")
+    )
+    goal_targets: dict[int, list[int]] = defaultdict(list)
+    for link in links:
+        rows[link.target_id].goals.append(link.goal)
+        goal_targets[link.goal_id].append(link.target_id)
+    if goal_targets:
+        initiative_links = (
+            Initiative.goals.through.objects.filter(
+                goal_id__in=list(goal_targets), initiative__is_published=True
+            )
+            .select_related("initiative")
+            .order_by("initiative__title_da")
+        )
+        seen: set[tuple[int, int]] = set()
+        for link in initiative_links:
+            for target_id in goal_targets[link.goal_id]:
+                if (target_id, link.initiative_id) not in seen:
+                    seen.add((target_id, link.initiative_id))
+                    rows[target_id].initiatives.append(link.initiative)
+    return {"targets": [rows[t.pk] for t in targets]}
+
+
+# ---------------------------------------------------------------------------- balance
+
+
+DIMENSIONS = [Dimension.SOCIAL, Dimension.ECONOMIC, Dimension.ENVIRONMENTAL]
+
+
+def balance(municipality: Municipality) -> dict[str, Any]:
+    """Goals per dimension and pillar, initiatives per dimension (through their goals).
+    3 queries."""
+    pillars = list(published(Pillar.objects.filter(municipality=municipality)))
+    goal_counts: dict[tuple[str, int], int] = defaultdict(int)
+    for dimension, pillar_id in published(
+        Goal.objects.filter(municipality=municipality, pillar__is_published=True)
+    ).values_list("dimension", "pillar_id"):
+        goal_counts[(dimension, pillar_id)] += 1
+    initiative_dims: dict[str, set[int]] = defaultdict(set)
+    for dimension, initiative_id in Initiative.goals.through.objects.filter(
+        initiative__municipality=municipality, initiative__is_published=True,
+        goal__is_published=True,
+    ).values_list("goal__dimension", "initiative_id"):
+        initiative_dims[dimension].add(initiative_id)
+    rows = []
+    for d in DIMENSIONS:
+        per_pillar = [goal_counts[(d.value, p.pk)] for p in pillars]
+        rows.append({
+            "dimension": d, "label": d.label, "per_pillar": per_pillar,
+            "goals": sum(per_pillar), "initiatives": len(initiative_dims[d.value]),
+        })
+    return {"pillars": pillars, "rows": rows}
+
+
+def partner_by_slug(municipality: Municipality, slug: str) -> Organisation:
+    """An organisation of this municipality (Organisations are public: no publish flag)."""
+    from django.http import Http404
+
+    partner = Organisation.objects.filter(municipality=municipality, slug=slug).first()
+    if partner is None:
+        raise Http404
+    return partner
