@@ -1,0 +1,544 @@
+"""Writes in participation. Every function checks permission through the rules (one place),
+changes counters with F() expressions in the same transaction as the row they count, and raises
+`ParticipationError` with a message for the person (in their language) when it refuses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from faelles.accounts.models import Organisation, OrganisationMembership, User
+from faelles.core.audit import audit_log, snapshot
+from faelles.core.permissions import can
+from faelles.core.uploads import CleanFile
+from faelles.participation import phases
+from faelles.participation.models import (
+    Comment,
+    Contribution,
+    ContributionKind,
+    Meeting,
+    Process,
+    Question,
+    Registration,
+    Report,
+    ReportStatus,
+    Support,
+)
+from faelles.participation.rules import effective_roles
+
+TITLE_MIN, TITLE_MAX = 5, 160
+TEXT_MIN, TEXT_MAX = 10, 10_000
+COMMENT_MAX = 3_000
+REASON_MAX = 300
+
+# (max actions, window in seconds) per person; settings may override (FAELLES_RATE_LIMITS).
+RATE_LIMITS: dict[str, tuple[int, int]] = {
+    "contribute": (5, 600),
+    "comment": (20, 600),
+    "support": (60, 60),
+    "report": (10, 600),
+}
+RATE_MESSAGES = {
+    "contribute": gettext_lazy(
+        "You have sent many contributions in a short time. Please wait a few minutes and try "
+        "again. What you wrote is kept below."
+    ),
+    "comment": gettext_lazy(
+        "You have written many comments in a short time. Please wait a few minutes and try again."
+    ),
+    "support": gettext_lazy(
+        "You have supported many contributions in a short time. Please wait a minute."
+    ),
+    "report": gettext_lazy("You have sent many reports in a short time. Please wait a little."),
+}
+
+# Raw HTML is never rendered (the markdown renderer escapes it), but a text that tries to send
+# markup is refused with a clear message rather than silently shown as code.
+_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?\s*>")
+_SCRIPT_URL = re.compile(r"\]\(\s*(javascript|data|vbscript):", re.IGNORECASE)
+
+
+class ParticipationError(Exception):
+    """A refusal with a message for the person; `field` names the form field it concerns."""
+
+    def __init__(self, message: Any, *, field: str | None = None, code: str = "invalid") -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+        self.code = code
+
+
+class RateLimited(ParticipationError):
+    pass
+
+
+# -- Validation shared by forms and services -------------------------------------------------
+
+
+def validate_markdown_text(value: str) -> None:
+    if _HTML_TAG.search(value) or _SCRIPT_URL.search(value):
+        raise ValidationError(
+            _("HTML code and scripts are not allowed. Write plain text; you may use markdown, "
+              "e.g. **bold** or a list with dashes."),
+            code="html",
+        )
+
+
+def _clean_title(title: str) -> str:
+    title = " ".join((title or "").split())
+    if len(title) < TITLE_MIN:
+        raise ParticipationError(
+            _("Write a title of at least %(min)d characters.") % {"min": TITLE_MIN},
+            field="title", code="too_short",
+        )
+    if len(title) > TITLE_MAX:
+        raise ParticipationError(
+            _("The title can be at most %(max)d characters.") % {"max": TITLE_MAX},
+            field="title", code="too_long",
+        )
+    return title
+
+
+def _clean_text(text: str, *, field: str = "text", minimum: int = TEXT_MIN,
+                maximum: int = TEXT_MAX) -> str:
+    text = (text or "").strip()
+    if len(text) < minimum:
+        raise ParticipationError(
+            _("Write at least %(min)d characters.") % {"min": minimum},
+            field=field, code="too_short",
+        )
+    if len(text) > maximum:
+        raise ParticipationError(
+            _("The text can be at most %(max)d characters. It is now %(len)d.")
+            % {"max": maximum, "len": len(text)},
+            field=field, code="too_long",
+        )
+    try:
+        validate_markdown_text(text)
+    except ValidationError as exc:
+        raise ParticipationError(exc.messages[0], field=field, code="html") from exc
+    return text
+
+
+def rate_limit(*, user: Any, action: str) -> None:
+    """Count one `action` by `user` in the shared cache; refuse when over the limit.
+
+    The cache is shared by all processes (DESIGN.md), so the limit holds with several workers.
+    """
+    limits = {**RATE_LIMITS, **getattr(settings, "FAELLES_RATE_LIMITS", {})}
+    maximum, window = limits[action]
+    key = f"participation:rate:{action}:{user.pk}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    if count > maximum:
+        raise RateLimited(RATE_MESSAGES[action], code="rate_limited")
+
+
+def _require(user: Any, perm: str, obj: Any, message: Any) -> None:
+    if not can(user, perm, obj):
+        raise PermissionDenied(str(message))
+
+
+# -- Contributions ---------------------------------------------------------------------------
+
+
+def contribution_phase(
+    *, process: Process, user: Any, kind: str, now: dt.datetime | None = None
+) -> Any:
+    """The running phase that accepts `kind` from `user`, or None."""
+    now = now or timezone.now()
+    action = (phases.Action.RESPOND_HEARING if kind == ContributionKind.HEARING_RESPONSE
+              else phases.Action.CONTRIBUTE)
+    roles = effective_roles(user, process)
+    for phase in process.running_phases(now):
+        if kind in phases.CONTRIBUTION_KINDS.get(phase.type, ()) and phases.phase_allows(
+            phase.type, action, roles
+        ):
+            return phase
+    return None
+
+
+def allowed_kinds(*, process: Process, user: Any, now: dt.datetime | None = None) -> list[str]:
+    """The kinds of contribution `user` may send to `process` now (for the form)."""
+    return [
+        kind for kind in ContributionKind.values
+        if kind != ContributionKind.WORKSHOP_NOTE
+        and contribution_phase(process=process, user=user, kind=kind, now=now) is not None
+    ]
+
+
+def _check_organisation(user: User, organisation: Organisation | None, process: Process) -> None:
+    if organisation is None:
+        return
+    ok = (
+        organisation.municipality_id == process.municipality_id
+        and OrganisationMembership.objects.filter(
+            organisation=organisation, user=user, confirmed_at__isnull=False
+        ).exists()
+    )
+    if not ok:
+        raise ParticipationError(
+            _("You can only write on behalf of an organisation where staff have confirmed your "
+              "membership."),
+            field="on_behalf_of",
+        )
+
+
+def _save_image(contribution: Contribution, image: CleanFile | None, image_alt: str) -> None:
+    if image is None:
+        return
+    if not image_alt.strip():
+        raise ParticipationError(
+            _("Describe the picture for people who cannot see it."), field="image_alt"
+        )
+    contribution.image.save(image.name, image.content, save=False)
+    contribution.image_alt = image_alt.strip()[:300]
+
+
+def contribution_create(
+    *,
+    process: Process,
+    author: User,
+    title: str,
+    text: str,
+    kind: str = ContributionKind.IDEA,
+    question: Question | None = None,
+    neighbourhood: str = "",
+    pillars: Iterable[Any] = (),
+    sdg_targets: Iterable[Any] = (),
+    image: CleanFile | None = None,
+    image_alt: str = "",
+    on_behalf_of: Organisation | None = None,
+    publish_name: bool = True,
+) -> Contribution:
+    phase = contribution_phase(process=process, user=author, kind=kind)
+    if phase is None:
+        perm = ("participation.respond_process" if kind == ContributionKind.HEARING_RESPONSE
+                else "participation.contribute_process")
+        _require(author, perm, process, _("This process does not take contributions now."))
+        raise ParticipationError(_("This kind of contribution is not collected now."),
+                                 field="kind")
+    title = _clean_title(title)
+    text = _clean_text(text)
+    if question is not None and question.phase_id != phase.pk:
+        raise ParticipationError(_("Choose one of the questions asked."), field="question")
+    _check_organisation(author, on_behalf_of, process)
+    rate_limit(user=author, action="contribute")
+    with transaction.atomic():
+        contribution = Contribution(
+            municipality_id=process.municipality_id, process=process, phase=phase,
+            question=question, kind=kind, author=author, on_behalf_of=on_behalf_of,
+            title=title, text=text, neighbourhood=neighbourhood, publish_name=publish_name,
+        )
+        _save_image(contribution, image, image_alt)
+        contribution.save()
+        if pillars:
+            contribution.pillars.set(
+                [p for p in pillars if p.municipality_id == process.municipality_id]
+            )
+        if sdg_targets:
+            contribution.sdg_targets.set(list(sdg_targets))
+        Process.objects.filter(pk=process.pk).update(contribution_count=F("contribution_count") + 1)
+    return contribution
+
+
+def contribution_register_offline(
+    *,
+    process: Process,
+    registered_by: User,
+    offline_source: str,
+    title: str,
+    text: str,
+    kind: str = ContributionKind.WORKSHOP_NOTE,
+    offline_author_name: str = "",
+    publish_name: bool = False,
+    meeting: Meeting | None = None,
+    neighbourhood: str = "",
+    created_at: dt.datetime | None = None,
+) -> Contribution:
+    """Staff register a letter, phone call or workshop note so it gets an answer like any other."""
+    _require(registered_by, "participation.register_offline_process", process,
+             _("You may not register contributions for this process now."))
+    if not offline_source:
+        raise ParticipationError(_("Say how the contribution was received."),
+                                 field="offline_source")
+    with transaction.atomic():
+        contribution = Contribution.objects.create(
+            municipality_id=process.municipality_id, process=process,
+            phase=process.current_phase(), kind=kind, author=None,
+            registered_by=registered_by, offline_source=offline_source,
+            offline_author_name=offline_author_name.strip(), publish_name=publish_name,
+            meeting=meeting, title=_clean_title(title), text=_clean_text(text),
+            neighbourhood=neighbourhood, created_at=created_at or timezone.now(),
+        )
+        Process.objects.filter(pk=process.pk).update(contribution_count=F("contribution_count") + 1)
+        audit_log(actor=registered_by, action="register_offline", obj=contribution,
+                  after=snapshot(contribution))
+    return contribution
+
+
+def contribution_edit(
+    *, contribution: Contribution, user: User, title: str, text: str,
+    neighbourhood: str | None = None,
+) -> Contribution:
+    """The author corrects a contribution within FAELLES_EDIT_GRACE_MINUTES of sending it."""
+    if not can(user, "participation.change_contribution", contribution):
+        raise ParticipationError(
+            _("You can edit a contribution only within %(minutes)d minutes of sending it.")
+            % {"minutes": settings.FAELLES_EDIT_GRACE_MINUTES},
+            code="grace_over",
+        )
+    contribution.title = _clean_title(title)
+    contribution.text = _clean_text(text)
+    if neighbourhood is not None:
+        contribution.neighbourhood = neighbourhood
+    contribution.edited_at = timezone.now()
+    contribution.save(update_fields=["title", "text", "neighbourhood", "edited_at"])
+    return contribution
+
+
+def contribution_withdraw(*, contribution: Contribution, user: User) -> Contribution:
+    _require(user, "participation.withdraw_contribution", contribution,
+             _("You can only withdraw your own contribution."))
+    with transaction.atomic():
+        updated = Contribution.objects.filter(
+            pk=contribution.pk, withdrawn_at__isnull=True
+        ).update(withdrawn_at=timezone.now())
+        if updated and not contribution.is_hidden:
+            Process.objects.filter(pk=contribution.process_id).update(
+                contribution_count=F("contribution_count") - 1
+            )
+    contribution.refresh_from_db(fields=["withdrawn_at"])
+    return contribution
+
+
+# -- Comments --------------------------------------------------------------------------------
+
+
+def comment_create(
+    *, contribution: Contribution, author: User, text: str, parent: Comment | None = None
+) -> Comment:
+    _require(author, "participation.comment_contribution", contribution,
+             _("Comments are closed here."))
+    if parent is not None and parent.contribution_id != contribution.pk:
+        raise ParticipationError(_("You can only reply to a comment on this contribution."))
+    text = _clean_text(text, minimum=2, maximum=COMMENT_MAX)
+    rate_limit(user=author, action="comment")
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            municipality_id=contribution.municipality_id, contribution=contribution,
+            parent=parent, author=author, text=text,
+        )
+        Contribution.objects.filter(pk=contribution.pk).update(
+            comment_count=F("comment_count") + 1
+        )
+        Process.objects.filter(pk=contribution.process_id).update(
+            comment_count=F("comment_count") + 1
+        )
+    return comment
+
+
+# -- Supports --------------------------------------------------------------------------------
+
+
+def support_add(*, contribution: Contribution, user: User) -> bool:
+    """Support a contribution once. Returns False if this person already supports it.
+
+    Safe under concurrency: the unique constraint decides who was first, and the counters are
+    changed with F() in the same transaction, so N people give exactly N.
+    """
+    _require(user, "participation.support_contribution", contribution,
+             _("You cannot support this contribution now."))
+    rate_limit(user=user, action="support")
+    process = contribution.process
+    counts = user.email_confirmed
+    try:
+        with transaction.atomic():
+            if process.supports_per_user is not None:
+                # Serialise one person's supports so two clicks cannot pass the limit together.
+                User.objects.select_for_update().filter(pk=user.pk).first()
+                used = Support.objects.filter(user=user, contribution__process=process).count()
+                if used >= process.supports_per_user:
+                    raise ParticipationError(
+                        _("You have used all %(n)d of your supports in this process. Withdraw "
+                          "one to support something else.") % {"n": process.supports_per_user},
+                        code="limit",
+                    )
+            Support.objects.create(contribution=contribution, user=user, counts=counts)
+            Contribution.objects.filter(pk=contribution.pk).update(
+                support_count=F("support_count") + 1,
+                confirmed_support_count=F("confirmed_support_count") + (1 if counts else 0),
+            )
+            Process.objects.filter(pk=process.pk).update(support_count=F("support_count") + 1)
+    except IntegrityError:
+        return False
+    return True
+
+
+def support_remove(*, contribution: Contribution, user: User) -> bool:
+    with transaction.atomic():
+        support = (
+            Support.objects.select_for_update()
+            .filter(contribution=contribution, user=user).first()
+        )
+        if support is None:
+            return False
+        deleted, _rows = Support.objects.filter(pk=support.pk).delete()
+        if not deleted:
+            return False
+        Contribution.objects.filter(pk=contribution.pk).update(
+            support_count=F("support_count") - 1,
+            confirmed_support_count=F("confirmed_support_count") - (1 if support.counts else 0),
+        )
+        Process.objects.filter(pk=contribution.process_id).update(
+            support_count=F("support_count") - 1
+        )
+    return True
+
+
+# -- Meetings --------------------------------------------------------------------------------
+
+
+def registration_create(*, meeting: Meeting, user: User) -> Registration:
+    """A place at the meeting, or on its waiting list when it is full."""
+    _require(user, "participation.register_meeting", meeting,
+             _("Registration for this meeting is closed."))
+    with transaction.atomic():
+        existing = Registration.objects.filter(meeting=meeting, user=user).first()
+        if existing is not None:
+            return existing
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        waiting = locked.capacity is not None and locked.attendee_count >= locked.capacity
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(
+                    meeting=meeting, user=user, waiting=waiting
+                )
+        except IntegrityError:
+            return Registration.objects.get(meeting=meeting, user=user)
+        field = "waiting_count" if waiting else "attendee_count"
+        Meeting.objects.filter(pk=meeting.pk).update(**{field: F(field) + 1})
+    return registration
+
+
+def registration_cancel(*, meeting: Meeting, user: User) -> bool:
+    """Give up a place; the first on the waiting list gets it."""
+    with transaction.atomic():
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        registration = Registration.objects.filter(meeting=meeting, user=user).first()
+        if registration is None:
+            return False
+        registration.delete()
+        if registration.waiting:
+            Meeting.objects.filter(pk=meeting.pk).update(waiting_count=F("waiting_count") - 1)
+            return True
+        first = Registration.objects.filter(meeting=meeting, waiting=True).order_by(
+            "created_at", "id"
+        ).first()
+        if first is not None:
+            Registration.objects.filter(pk=first.pk).update(waiting=False)
+            Meeting.objects.filter(pk=meeting.pk).update(waiting_count=F("waiting_count") - 1)
+        else:
+            Meeting.objects.filter(pk=meeting.pk).update(attendee_count=F("attendee_count") - 1)
+    return True
+
+
+# -- Moderation ------------------------------------------------------------------------------
+
+
+def report_create(
+    *, reporter: User, reason: str, text: str = "",
+    contribution: Contribution | None = None, comment: Comment | None = None,
+) -> Report:
+    target = comment or contribution
+    if target is None:
+        raise ParticipationError(_("Nothing to report."))
+    _require(reporter, "participation.report_contribution", target, _("Log in to report."))
+    rate_limit(user=reporter, action="report")
+    if comment is not None:
+        contribution = comment.contribution
+    return Report.objects.create(
+        municipality_id=target.municipality_id, reporter=reporter, reason=reason,
+        text=(text or "").strip()[:2000],
+        contribution=contribution if comment is None else None, comment=comment,
+    )
+
+
+def _clean_reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ParticipationError(
+            _("Write the reason. It is shown publicly instead of the text."), field="reason"
+        )
+    if len(reason) > REASON_MAX:
+        raise ParticipationError(
+            _("The reason can be at most %(max)d characters.") % {"max": REASON_MAX},
+            field="reason",
+        )
+    return reason
+
+
+def moderation_hide(
+    *, moderator: User, reason: str, contribution: Contribution | None = None,
+    comment: Comment | None = None, report: Report | None = None,
+) -> None:
+    """Hide a contribution or comment with a public reason; closes its open reports."""
+    if report is not None:
+        contribution, comment = report.contribution, report.comment
+    target: Any = comment or contribution
+    if target is None:
+        raise ParticipationError(_("Nothing to hide."))
+    perm = "participation.moderate_comment" if comment else "participation.moderate_contribution"
+    _require(moderator, perm, target, _("Only moderators can hide content."))
+    reason = _clean_reason(reason)
+    with transaction.atomic():
+        model = type(target)
+        locked = model.objects.select_for_update().get(pk=target.pk)
+        before = snapshot(locked)
+        was_hidden = locked.is_hidden
+        locked.is_hidden = True
+        locked.hidden_reason = reason
+        locked.save(update_fields=["is_hidden", "hidden_reason"])
+        if not was_hidden and isinstance(locked, Contribution) and locked.withdrawn_at is None:
+            Process.objects.filter(pk=locked.process_id).update(
+                contribution_count=F("contribution_count") - 1
+            )
+        now = timezone.now()
+        reports = Report.objects.filter(status=ReportStatus.OPEN)
+        reports = reports.filter(comment=locked) if comment else reports.filter(
+            contribution=locked
+        )
+        reports.update(status=ReportStatus.HIDDEN, handled_by=moderator, handled_at=now)
+        audit_log(actor=moderator, action="hide", obj=locked, before=before,
+                  after=snapshot(locked), reason=reason)
+    target.is_hidden, target.hidden_reason = True, reason
+
+
+def moderation_dismiss(*, moderator: User, report: Report, reason: str = "") -> Report:
+    _require(moderator, "participation.view_report", report,
+             _("Only moderators can handle reports."))
+    with transaction.atomic():
+        before = snapshot(report)
+        report.status = ReportStatus.DISMISSED
+        report.handled_by = moderator
+        report.handled_at = timezone.now()
+        report.save(update_fields=["status", "handled_by", "handled_at"])
+        audit_log(actor=moderator, action="dismiss_report", obj=report, before=before,
+                  after=snapshot(report), reason=reason)
+    return report
