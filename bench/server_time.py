@@ -21,7 +21,7 @@ import time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "faelles.config.settings")
 os.environ.setdefault("CONN_MAX_AGE", "600")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -35,11 +35,20 @@ PAGES = ["/", "/verdensmaal/", "/verdensmaal/11/"]
 def environ(path: str, host: str) -> dict:
     path, _, query = path.partition("?")
     return {
-        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query,
-        "SERVER_NAME": host, "SERVER_PORT": "80", "HTTP_HOST": host,
-        "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr,
-        "wsgi.version": (1, 0), "wsgi.multithread": False, "wsgi.multiprocess": True,
-        "wsgi.run_once": False, "SERVER_PROTOCOL": "HTTP/1.1",
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": host,
+        "SERVER_PORT": "80",
+        "HTTP_HOST": host,
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "SERVER_PROTOCOL": "HTTP/1.1",
     }
 
 
@@ -61,8 +70,11 @@ def measure(handler: WSGIHandler, path: str, *, requests: int, warmup: int, host
         times.append((time.perf_counter() - t0) * 1000)
     times.sort()
     return {
-        "path": path, "status": status_holder[-1].split()[0], "bytes": len(body),
-        "median_ms": statistics.median(times), "p95_ms": times[int(len(times) * 0.95) - 1],
+        "path": path,
+        "status": status_holder[-1].split()[0],
+        "bytes": len(body),
+        "median_ms": statistics.median(times),
+        "p95_ms": times[int(len(times) * 0.95) - 1],
         "queries": queries,
     }
 
@@ -78,8 +90,10 @@ def main() -> None:
     print(f"{'page':<60} {'status':>6} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for path in args.paths or PAGES:
         r = measure(handler, path, requests=args.requests, warmup=args.warmup, host=args.host)
-        print(f"{r['path']:<60} {r['status']:>6} {r['median_ms']:>10.2f} {r['p95_ms']:>8.2f} "
-              f"{r['queries']:>8}")
+        print(
+            f"{r['path']:<60} {r['status']:>6} {r['median_ms']:>10.2f} {r['p95_ms']:>8.2f} "
+            f"{r['queries']:>8}"
+        )
 
 
 if __name__ == "__main__":

@@ -26,8 +26,12 @@ _capture = None
 
 def register(client, **overrides):
     data = {
-        "email": "ny.borger@example.dk", "name": "Ny Borger", "password1": PASSWORD,
-        "password2": PASSWORD, "language": "da", "idempotency_key": "k" * 32,
+        "email": "ny.borger@example.dk",
+        "name": "Ny Borger",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+        "language": "da",
+        "idempotency_key": "k" * 32,
     }
     data.update(overrides)
     with _capture(execute=True):
@@ -53,7 +57,9 @@ def test_register_confirm_login_logout(municipality, client_for):
     user.refresh_from_db()
     assert user.email_confirmed
 
-    response = client.post("/konto/log-ind/", {"username": "NY.BORGER@example.dk", "password": PASSWORD})
+    response = client.post(
+        "/konto/log-ind/", {"username": "NY.BORGER@example.dk", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get("/konto/").status_code == 200
     assert client.get("/konto/log-ud/").status_code == 405  # logging out is a POST
@@ -92,10 +98,16 @@ def test_bad_registration_input_is_explained_and_kept(
 
 def test_duplicate_account_is_explained_in_english(municipality, client_for, make_user):
     make_user("taken@example.dk")
-    response = client_for().post("/en/account/register/", {
-        "email": "Taken@example.dk", "name": "Someone", "password1": PASSWORD,
-        "password2": PASSWORD, "language": "en",
-    })
+    response = client_for().post(
+        "/en/account/register/",
+        {
+            "email": "Taken@example.dk",
+            "name": "Someone",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "language": "en",
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "already exists" in html
@@ -117,7 +129,9 @@ def test_lockout_after_repeated_failures(municipality, client_for, make_user):
     make_user("bente@example.dk")
     client = client_for()
     for _ in range(4):
-        response = client.post("/konto/log-ind/", {"username": "bente@example.dk", "password": "forkert"})
+        response = client.post(
+            "/konto/log-ind/", {"username": "bente@example.dk", "password": "forkert"}
+        )
         assert response.status_code == 200
         assert "forkert" in response.content.decode().lower()
     # The fifth failure locks the account; then even the right password is refused.

@@ -86,7 +86,12 @@ def test_axe_sweep_has_no_violations(live_server, page, settings, tmp_path):
                     failures.append(f"{url_path}:\n{result.generate_report()}")
 
     sweep(public)
-    login(page, live_server.url, "borger@albertslund.example", demo_password("borger@albertslund.example"))
+    login(
+        page,
+        live_server.url,
+        "borger@albertslund.example",
+        demo_password("borger@albertslund.example"),
+    )
     sweep(LOGIN_PAGES)
     assert not failures, "\n\n".join(failures)
 

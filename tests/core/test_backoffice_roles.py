@@ -16,8 +16,10 @@ STAFF = {"moderator", "process_manager", "editor", "admin"}
 
 @pytest.mark.parametrize("role", [None, *ROLES])
 def test_backoffice_access_per_role(municipality, make_user, client_for, role):
-    user = None if role is None else make_user(
-        roles=() if role == "citizen" else (role,), municipality=municipality
+    user = (
+        None
+        if role is None
+        else make_user(roles=() if role == "citizen" else (role,), municipality=municipality)
     )
     client = client_for(user)
     index = client.get("/admin/")
@@ -30,24 +32,33 @@ def test_backoffice_access_per_role(municipality, make_user, client_for, role):
     orgs = client.get("/admin/accounts/organisation/")
     assert orgs.status_code == (200 if role in STAFF else 302)
     settings_page = client.get(f"/admin/core/municipality/{municipality.pk}/change/")
-    assert settings_page.status_code == (200 if role == "admin" else 302 if role not in STAFF else 403)
+    assert settings_page.status_code == (
+        200 if role == "admin" else 302 if role not in STAFF else 403
+    )
 
 
 def test_staff_of_one_municipality_cannot_see_or_change_anothers(
     municipality, other_municipality, make_user, client_for
 ):
-    mine = Organisation.objects.create(municipality=municipality, name="Albertslund Bykor",
-                                       slug="bykor", kind="association")
-    theirs = Organisation.objects.create(municipality=other_municipality, name="Andeby Roklub",
-                                         slug="roklub", kind="association")
+    mine = Organisation.objects.create(
+        municipality=municipality, name="Albertslund Bykor", slug="bykor", kind="association"
+    )
+    theirs = Organisation.objects.create(
+        municipality=other_municipality, name="Andeby Roklub", slug="roklub", kind="association"
+    )
     editor = make_user(roles=("editor",), municipality=municipality)
     client = client_for(editor)
     listing = client.get("/admin/accounts/organisation/").content.decode()
     assert "Albertslund Bykor" in listing and "Andeby Roklub" not in listing
     assert client.get(f"/admin/accounts/organisation/{theirs.pk}/change/").status_code == 302
-    response = client.post(f"/admin/accounts/organisation/{theirs.pk}/change/", {
-        "name": "Hacked", "slug": "roklub", "kind": "association",
-    })
+    response = client.post(
+        f"/admin/accounts/organisation/{theirs.pk}/change/",
+        {
+            "name": "Hacked",
+            "slug": "roklub",
+            "kind": "association",
+        },
+    )
     theirs.refresh_from_db()
     assert theirs.name == "Andeby Roklub"
     assert response.status_code == 302
@@ -58,15 +69,24 @@ def test_staff_of_one_municipality_cannot_see_or_change_anothers(
 
 
 def test_staff_change_is_audited_and_the_log_is_append_only(municipality, make_user, client_for):
-    org = Organisation.objects.create(municipality=municipality, name="Grøn Cykel",
-                                      slug="groen-cykel", kind="association")
+    org = Organisation.objects.create(
+        municipality=municipality, name="Grøn Cykel", slug="groen-cykel", kind="association"
+    )
     admin = make_user("aase@albertslund.dk", roles=("admin",), municipality=municipality)
-    response = client_for(admin).post(f"/admin/accounts/organisation/{org.pk}/change/", {
-        "name": "Grøn Cykel Albertslund", "slug": "groen-cykel", "kind": "association",
-        "description": "", "website": "", "memberships-TOTAL_FORMS": "0",
-        "memberships-INITIAL_FORMS": "0", "memberships-MIN_NUM_FORMS": "0",
-        "memberships-MAX_NUM_FORMS": "1000",
-    })
+    response = client_for(admin).post(
+        f"/admin/accounts/organisation/{org.pk}/change/",
+        {
+            "name": "Grøn Cykel Albertslund",
+            "slug": "groen-cykel",
+            "kind": "association",
+            "description": "",
+            "website": "",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+        },
+    )
     assert response.status_code == 302, [
         line for line in response.content.decode().splitlines() if "error" in line.lower()
     ]

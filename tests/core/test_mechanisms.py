@@ -16,10 +16,12 @@ from faelles.core.uploads import clean_document, clean_image
 
 
 def test_markdown_is_sanitised():
-    html = str(render_markdown(
-        "# Titel\n\n<script>alert(1)</script> [klik](javascript:alert(1)) "
-        "<img src=x onerror=alert(1)> **fed**"
-    ))
+    html = str(
+        render_markdown(
+            "# Titel\n\n<script>alert(1)</script> [klik](javascript:alert(1)) "
+            "<img src=x onerror=alert(1)> **fed**"
+        )
+    )
     assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
     assert "<h2>Titel</h2>" in html and "<strong>fed</strong>" in html
     assert "&lt;script&gt;" in html  # shown as text, not dropped silently
@@ -70,7 +72,9 @@ def test_scheduler_enqueues_each_slot_once():
 
 @pytest.mark.django_db
 def test_add_municipality_command():
-    call_command("add_municipality", "--host", "faelles.ballerup.example", "--name", "Ballerup Kommune")
+    call_command(
+        "add_municipality", "--host", "faelles.ballerup.example", "--name", "Ballerup Kommune"
+    )
     m = Municipality.objects.get(slug="ballerup-kommune")
     assert list(m.hosts.values_list("host", flat=True)) == ["faelles.ballerup.example"]
 

@@ -14,8 +14,8 @@ from django.utils import translation
 from django.utils.formats import date_format, number_format
 from jinja2 import Environment
 
-from faelles.core.markdown import render_markdown
 from faelles.core.links import other_language_path, path_for
+from faelles.core.markdown import render_markdown
 
 
 def _date(value: Any, fmt: str = "j. F Y") -> str:
@@ -37,8 +37,11 @@ def environment(**options: Any) -> Environment:
         options.setdefault("auto_reload", False)
     env = Environment(**options)  # noqa: S701 - autoescape is set by the Django backend options
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        translation.gettext, translation.ngettext, newstyle=True,
-        pgettext=translation.pgettext, npgettext=translation.npgettext,
+        translation.gettext,
+        translation.ngettext,
+        newstyle=True,
+        pgettext=translation.pgettext,
+        npgettext=translation.npgettext,
     )
     env.globals.update(
         {

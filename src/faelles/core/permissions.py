@@ -35,7 +35,9 @@ def roles_of(user: Any, municipality: Any = None) -> frozenset[str]:
     if mid not in cache:
         from faelles.accounts.models import Role
 
-        names = set(Role.objects.filter(user=user, municipality_id=mid).values_list("role", flat=True))
+        names = set(
+            Role.objects.filter(user=user, municipality_id=mid).values_list("role", flat=True)
+        )
         names.add(RoleName.CITIZEN)
         cache[mid] = frozenset(names)
     return cache[mid]

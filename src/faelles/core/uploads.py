@@ -58,7 +58,11 @@ def clean_image(upload: UploadedFile, *, limit: int | None = None) -> CleanFile:
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-            fmt = "JPEG" if kind.mime == "image/jpeg" else ("WEBP" if kind.mime == "image/webp" else "PNG")
+            fmt = (
+                "JPEG"
+                if kind.mime == "image/jpeg"
+                else ("WEBP" if kind.mime == "image/webp" else "PNG")
+            )
             if fmt == "JPEG" and image.mode not in {"RGB", "L"}:
                 image = image.convert("RGB")
             elif fmt == "PNG" and image.mode not in {"RGB", "RGBA", "L", "LA", "P"}:
@@ -82,4 +86,6 @@ def clean_document(upload: UploadedFile, *, limit: int | None = None) -> CleanFi
         return clean_image(upload, limit=limit)
     if kind is None or kind.mime not in DOCUMENT_TYPES:
         raise ValidationError(_("Choose a PDF file or a picture."), code="bad_type")
-    return CleanFile(ContentFile(data), f"{uuid.uuid4().hex}.{DOCUMENT_TYPES[kind.mime]}", kind.mime)
+    return CleanFile(
+        ContentFile(data), f"{uuid.uuid4().hex}.{DOCUMENT_TYPES[kind.mime]}", kind.mime
+    )

@@ -1,8 +1,8 @@
 """Translation catalogues without GNU gettext: Babel extracts, updates and compiles.
 
-    faelles messages extract   # update every app's da/en .po files from code and templates
-    faelles messages compile   # write the .mo files (also run by `make`)
-    faelles messages check     # fail if a Danish entry is missing, fuzzy or a .mo is stale
+faelles messages extract   # update every app's da/en .po files from code and templates
+faelles messages compile   # write the .mo files (also run by `make`)
+faelles messages check     # fail if a Danish entry is missing, fuzzy or a .mo is stale
 """
 
 from __future__ import annotations
@@ -21,10 +21,16 @@ from django.core.management.base import BaseCommand, CommandError
 ROOT = Path(settings.BASE_DIR)
 LANGS = [code for code, _name in settings.LANGUAGES]
 KEYWORDS = {
-    "_": None, "gettext": None, "gettext_lazy": None, "gettext_noop": None,
-    "ngettext": (1, 2), "ngettext_lazy": (1, 2),
-    "pgettext": ((1, "c"), 2), "pgettext_lazy": ((1, "c"), 2),
-    "npgettext": ((1, "c"), 2, 3), "npgettext_lazy": ((1, "c"), 2, 3),
+    "_": None,
+    "gettext": None,
+    "gettext_lazy": None,
+    "gettext_noop": None,
+    "ngettext": (1, 2),
+    "ngettext_lazy": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "pgettext_lazy": ((1, "c"), 2),
+    "npgettext": ((1, "c"), 2, 3),
+    "npgettext_lazy": ((1, "c"), 2, 3),
 }
 METHODS = [
     ("**/migrations/**", "ignore"),
@@ -34,7 +40,10 @@ METHODS = [
     ("**/jinja2/**.txt", "jinja2"),
 ]
 OPTIONS = {
-    "**/jinja2/**.html": {"extensions": "jinja2.ext.i18n,jinja2.ext.do", "newstyle_gettext": "true"},
+    "**/jinja2/**.html": {
+        "extensions": "jinja2.ext.i18n,jinja2.ext.do",
+        "newstyle_gettext": "true",
+    },
     "**/jinja2/**.txt": {"extensions": "jinja2.ext.i18n,jinja2.ext.do", "newstyle_gettext": "true"},
 }
 
