@@ -1,0 +1,142 @@
+"""Forms parse and validate input; services decide and write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from faelles.core.forms import IdempotentFormMixin
+from faelles.core.uploads import clean_image
+from faelles.participation.models import (
+    ContributionKind,
+    Neighbourhood,
+    ReportReason,
+)
+from faelles.participation.services import (
+    COMMENT_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    TITLE_MIN,
+    validate_markdown_text,
+)
+
+
+class ContributionForm(IdempotentFormMixin):
+    kind = forms.ChoiceField(label=_("What kind of contribution is it?"), choices=(),
+                             widget=forms.RadioSelect)
+    question = forms.TypedChoiceField(label=_("Which question do you answer?"), choices=(),
+                                      coerce=int, required=False, widget=forms.RadioSelect)
+    title = forms.CharField(
+        label=_("Title"), min_length=TITLE_MIN, max_length=TITLE_MAX,
+        help_text=_("A short headline that says what it is about."),
+    )
+    text = forms.CharField(
+        label=_("Your contribution"), max_length=TEXT_MAX, min_length=10,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Write in plain text. You can use markdown, e.g. **bold** or a list with "
+                    "dashes."),
+        validators=[validate_markdown_text],
+    )
+    neighbourhood = forms.ChoiceField(
+        label=_("Which area is it about?"), required=False,
+        choices=[("", _("No particular area")), *Neighbourhood.choices],
+    )
+    pillars = forms.TypedMultipleChoiceField(
+        label=_("Themes"), required=False, coerce=int, choices=(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    image = forms.FileField(
+        label=_("Picture"), required=False,
+        help_text=_("JPEG, PNG, WebP or GIF, at most 10 MB."),
+    )
+    image_alt = forms.CharField(
+        label=_("Describe the picture"), required=False, max_length=300,
+        help_text=_("Required with a picture: what does it show? Read aloud to people who "
+                    "cannot see it."),
+    )
+    on_behalf_of = forms.TypedChoiceField(
+        label=_("Write on behalf of"), required=False, coerce=int, choices=(),
+    )
+    publish_name = forms.BooleanField(
+        label=_("Show my name with the contribution"), required=False, initial=True,
+    )
+
+    def __init__(self, *args: Any, kinds: list[str], questions: list[Any],
+                 pillars: list[Any], organisations: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(ContributionKind.choices)
+        self.fields["kind"].choices = [(k, labels[k]) for k in kinds]
+        if len(kinds) == 1:
+            self.fields["kind"].initial = kinds[0]
+            self.fields["kind"].widget = forms.HiddenInput()
+        if questions:
+            self.fields["question"].choices = [(q.pk, q.text) for q in questions]
+            self.fields["question"].required = True
+        else:
+            del self.fields["question"]
+        if pillars:
+            self.fields["pillars"].choices = [(p.pk, p.title) for p in pillars]
+        else:
+            del self.fields["pillars"]
+        if organisations:
+            self.fields["on_behalf_of"].choices = [
+                ("", _("Myself")), *[(o.pk, o.name) for o in organisations]
+            ]
+        else:
+            del self.fields["on_behalf_of"]
+        self.cleaned_image = None
+
+    def clean_image(self) -> Any:
+        upload = self.cleaned_data.get("image")
+        if upload:
+            self.cleaned_image = clean_image(upload)
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("image") and not (data.get("image_alt") or "").strip():
+            self.add_error("image_alt", _("Describe the picture for people who cannot see it."))
+        return data
+
+
+class ContributionEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), min_length=TITLE_MIN, max_length=TITLE_MAX)
+    text = forms.CharField(
+        label=_("Your contribution"), max_length=TEXT_MAX, min_length=10,
+        widget=forms.Textarea(attrs={"rows": 10}), validators=[validate_markdown_text],
+    )
+
+
+class CommentForm(IdempotentFormMixin):
+    text = forms.CharField(
+        label=_("Your comment"), max_length=COMMENT_MAX, min_length=2,
+        widget=forms.Textarea(attrs={"rows": 4}), validators=[validate_markdown_text],
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ReportForm(IdempotentFormMixin):
+    reason = forms.ChoiceField(label=_("What is wrong?"), choices=ReportReason.choices,
+                               widget=forms.RadioSelect)
+    text = forms.CharField(
+        label=_("Explain (optional)"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ModerationForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("hide", _("Hide")), ("dismiss", _("Dismiss"))],
+                                 label=_("Decision"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Public reason"), required=False, max_length=300,
+        help_text=_("Shown instead of the hidden text. Required when hiding."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == "hide" and not (data.get("reason") or "").strip():
+            raise ValidationError({"reason": _("Write the reason. It is shown publicly.")})
+        return data

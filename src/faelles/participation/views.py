@@ -1,0 +1,456 @@
+"""Thin views: parse input, ask the rules, call one service or selector, render.
+
+Every page works without JavaScript; with htmx, the list filters, the support button and the
+similar-contributions hint update in place (`request.htmx`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from faelles.accounts.models import Organisation
+from faelles.core.access import access_object
+from faelles.core.forms import already_submitted, submit_once
+from faelles.core.links import path_for
+from faelles.core.permissions import can
+from faelles.core.tenancy import request_municipality
+from faelles.participation import selectors, services
+from faelles.participation.forms import (
+    CommentForm,
+    ContributionEditForm,
+    ContributionForm,
+    ModerationForm,
+    ReportForm,
+)
+from faelles.participation.ical import meeting_ical
+from faelles.participation.models import (
+    Comment,
+    Contribution,
+    Meeting,
+    Neighbourhood,
+    Registration,
+    Report,
+)
+from faelles.participation.phases import Action, PhaseType
+
+
+def _process(request: HttpRequest, slug: str) -> Any:
+    process = selectors.process_get(municipality=request_municipality(request), slug=slug)
+    if process is None or not can(request.user, "participation.view_process", process):
+        raise Http404
+    return process
+
+
+def _contribution(request: HttpRequest, pk: int) -> Contribution:
+    qs = Contribution.objects.select_related(
+        "process", "author", "on_behalf_of", "phase", "question", "meeting"
+    ).prefetch_related("pillars", "sdg_targets", "process__phases")
+    return access_object(request, qs, "participation.view_contribution", pk=pk)
+
+
+def _abilities(request: HttpRequest, process: Any) -> dict[str, bool]:
+    user = request.user
+    return {
+        Action.CONTRIBUTE: can(user, "participation.contribute_process", process),
+        Action.RESPOND_HEARING: can(user, "participation.respond_process", process),
+        Action.REGISTER_OFFLINE: can(user, "participation.register_offline_process", process),
+    }
+
+
+def _safe_next(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return fallback
+
+
+# -- Processes -------------------------------------------------------------------------------
+
+
+@require_GET
+def process_list(request: HttpRequest) -> HttpResponse:
+    municipality = request_municipality(request)
+    processes = selectors.process_list(
+        municipality=municipality,
+        include_unpublished=can(request.user, "participation.view_any", None),
+    )
+    now = timezone.now()
+    running = [p for p in processes if p.running_phases(now)]
+    other = [p for p in processes if not p.running_phases(now)]
+    return render(request, "participation/process_list.html",
+                  {"running": running, "other": other, "now": now})
+
+
+@require_GET
+def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    process = _process(request, slug)
+    now = timezone.now()
+    user = request.user
+    abilities = _abilities(request, process)
+    can_support = any(
+        p.is_running(now) and p.type in (PhaseType.IDEA_COLLECTION, PhaseType.PRE_HEARING)
+        for p in process.phase_list
+    )
+    can_comment = any(
+        p.is_running(now) and p.type not in (PhaseType.DECISION,) for p in process.phase_list
+    )
+    filters = selectors.ContributionFilters()
+    latest = selectors.contribution_page(process=process, filters=filters, user=user,
+                                         page_size=5)
+    return render(request, "participation/process_detail.html", {
+        "process": process, "now": now, "abilities": abilities,
+        "can_support": can_support, "can_comment": can_comment,
+        "meetings": selectors.meetings_for(process=process), "latest": latest,
+        "excerpt": selectors.excerpt,
+    })
+
+
+@require_GET
+def contribution_list(request: HttpRequest, slug: str) -> HttpResponse:
+    process = _process(request, slug)
+    params = request.GET
+    seed = selectors._int(params.get("seed"))
+    if seed is None:
+        seed = secrets.randbelow(1_000_000)
+    filters = selectors.parse_filters(params, seed=seed)
+    page = selectors.contribution_page(process=process, filters=filters, user=request.user)
+    context = {
+        "process": process, "filters": filters, "page": page,
+        "neighbourhoods": Neighbourhood.choices, "excerpt": selectors.excerpt,
+        "sdg_numbers": sorted({t.goal_id for t in process.sdg_targets.all()}),
+        "abilities": _abilities(request, process),
+        "list_url": path_for("participation:contributions", slug=process.slug),
+    }
+    if request.htmx:
+        return render(request, "participation/_contribution_results.html", context)
+    return render(request, "participation/contribution_list.html", context)
+
+
+# -- Contributions ---------------------------------------------------------------------------
+
+
+def _form_kwargs(request: HttpRequest, process: Any) -> dict[str, Any]:
+    user = request.user
+    kinds = services.allowed_kinds(process=process, user=user)
+    now = timezone.now()
+    questions = [q for p in process.running_phases(now) for q in p.questions.all()
+                 if p.type == PhaseType.PRE_HEARING]
+    organisations = list(
+        Organisation.objects.filter(
+            municipality=process.municipality_id, memberships__user=user,
+            memberships__confirmed_at__isnull=False,
+        )
+    )
+    return {"kinds": kinds, "questions": questions, "pillars": list(process.pillars.all()),
+            "organisations": organisations}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_create(request: HttpRequest, slug: str) -> HttpResponse:
+    process = _process(request, slug)
+    kwargs = _form_kwargs(request, process)
+    if not kwargs["kinds"]:
+        messages.info(request, _("This process does not take contributions now."))
+        return redirect(process.get_absolute_url())
+    if request.method == "POST":
+        if previous := already_submitted(request.POST):
+            return redirect(previous)
+        form = ContributionForm(request.POST, request.FILES, **kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            questions = {q.pk: q for q in kwargs["questions"]}
+            pillars = {p.pk: p for p in kwargs["pillars"]}
+            orgs = {o.pk: o for o in kwargs["organisations"]}
+
+            def action() -> str:
+                contribution = services.contribution_create(
+                    process=process, author=request.user, title=data["title"],
+                    text=data["text"], kind=data["kind"],
+                    question=questions.get(data.get("question") or 0),
+                    neighbourhood=data.get("neighbourhood") or "",
+                    pillars=[pillars[i] for i in data.get("pillars") or [] if i in pillars],
+                    image=form.cleaned_image, image_alt=data.get("image_alt") or "",
+                    on_behalf_of=orgs.get(data.get("on_behalf_of") or 0),
+                    publish_name=data.get("publish_name", True),
+                )
+                return contribution.get_absolute_url()
+
+            try:
+                url = submit_once(form, scope="participation.contribution", action=action)
+            except services.ParticipationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                url = None
+            if url:
+                messages.success(request, _("Thank you. Your contribution is published."))
+                return redirect(url)
+    else:
+        form = ContributionForm(**kwargs)
+    return render(request, "participation/contribution_form.html",
+                  {"process": process, "form": form}, status=400 if form.errors else 200)
+
+
+@require_GET
+def similar(request: HttpRequest, slug: str) -> HttpResponse:
+    process = _process(request, slug)
+    text = f"{request.GET.get('title', '')} {request.GET.get('text', '')}"[:3000]
+    items = selectors.similar_contributions(process=process, text=text)
+    return render(request, "participation/_similar.html", {"items": items})
+
+
+@require_GET
+def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = _contribution(request, pk)
+    user = request.user
+    return render(request, "participation/contribution_detail.html", {
+        "c": contribution, "process": contribution.process,
+        "comments": selectors.comment_tree(contribution=contribution),
+        "supported": selectors.user_supports(user=user, contribution=contribution),
+        "may_support": can(user, "participation.support_contribution", contribution),
+        "may_comment": can(user, "participation.comment_contribution", contribution),
+        "may_edit": can(user, "participation.change_contribution", contribution),
+        "may_withdraw": can(user, "participation.withdraw_contribution", contribution),
+        "may_moderate": can(user, "participation.moderate_contribution", contribution),
+        "comment_form": CommentForm(),
+    })
+
+
+def _support_response(request: HttpRequest, contribution: Contribution) -> HttpResponse:
+    contribution.refresh_from_db(fields=["support_count", "confirmed_support_count"])
+    return render(request, "participation/_support.html", {
+        "c": contribution,
+        "supported": selectors.user_supports(user=request.user, contribution=contribution),
+        "may_support": can(request.user, "participation.support_contribution", contribution),
+    })
+
+
+@require_POST
+def support(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = _contribution(request, pk)
+    if not request.user.is_authenticated:
+        return redirect(f"{path_for('accounts:login')}?next={contribution.get_absolute_url()}")
+    try:
+        if request.POST.get("action") == "remove":
+            services.support_remove(contribution=contribution, user=request.user)
+        else:
+            services.support_add(contribution=contribution, user=request.user)
+    except services.ParticipationError as exc:
+        messages.error(request, exc.message)
+    except PermissionDenied:
+        messages.error(request, _("You cannot support this contribution now."))
+    if request.htmx:
+        return _support_response(request, contribution)
+    return redirect(_safe_next(request, contribution.get_absolute_url()))
+
+
+@login_required
+@require_POST
+def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = _contribution(request, pk)
+    if previous := already_submitted(request.POST):
+        return redirect(previous)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        parent = None
+        if data.get("parent"):
+            parent = Comment.objects.filter(contribution=contribution, pk=data["parent"]).first()
+
+        def action() -> str:
+            comment = services.comment_create(contribution=contribution, author=request.user,
+                                              text=data["text"], parent=parent)
+            return f"{contribution.get_absolute_url()}#comment-{comment.pk}"
+
+        try:
+            url = submit_once(form, scope="participation.comment", action=action)
+        except services.ParticipationError as exc:
+            form.add_error("text", exc.message)
+            url = None
+        except PermissionDenied:
+            form.add_error(None, _("Comments are closed here."))
+            url = None
+        if url:
+            return redirect(url)
+    return render(request, "participation/contribution_detail.html", {
+        "c": contribution, "process": contribution.process,
+        "comments": selectors.comment_tree(contribution=contribution),
+        "supported": selectors.user_supports(user=request.user, contribution=contribution),
+        "may_support": can(request.user, "participation.support_contribution", contribution),
+        "may_comment": True, "comment_form": form,
+        "may_edit": False, "may_withdraw": False, "may_moderate": False,
+    }, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = _contribution(request, pk)
+    if not can(request.user, "participation.change_contribution", contribution):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ContributionEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.contribution_edit(contribution=contribution, user=request.user,
+                                           title=form.cleaned_data["title"],
+                                           text=form.cleaned_data["text"])
+                messages.success(request, _("Your changes are saved."))
+                return redirect(contribution.get_absolute_url())
+            except services.ParticipationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    else:
+        form = ContributionEditForm(initial={"title": contribution.title,
+                                             "text": contribution.text})
+    return render(request, "participation/contribution_edit.html",
+                  {"c": contribution, "process": contribution.process, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def contribution_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = _contribution(request, pk)
+    services.contribution_withdraw(contribution=contribution, user=request.user)
+    messages.success(request, _("Your contribution is withdrawn."))
+    return redirect(contribution.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, pk: int, comment_pk: int | None = None) -> HttpResponse:
+    contribution = _contribution(request, pk)
+    comment = None
+    if comment_pk is not None:
+        comment = Comment.objects.filter(contribution=contribution, pk=comment_pk).first()
+        if comment is None:
+            raise Http404
+    if request.method == "POST":
+        if previous := already_submitted(request.POST):
+            return redirect(previous)
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            def action() -> str:
+                services.report_create(
+                    reporter=request.user, reason=form.cleaned_data["reason"],
+                    text=form.cleaned_data["text"], contribution=contribution, comment=comment,
+                )
+                return contribution.get_absolute_url()
+
+            try:
+                url = submit_once(form, scope="participation.report", action=action)
+            except services.ParticipationError as exc:
+                form.add_error(None, exc.message)
+                url = None
+            if url:
+                messages.success(request, _("Thank you. A moderator will look at it."))
+                return redirect(url)
+    else:
+        form = ReportForm()
+    return render(request, "participation/report_form.html",
+                  {"c": contribution, "comment": comment, "form": form,
+                   "process": contribution.process}, status=400 if form.errors else 200)
+
+
+# -- Moderation ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "participation.view_report", None):
+        raise PermissionDenied
+    reports = selectors.report_queue(municipality=request_municipality(request))
+    return render(request, "participation/moderation_queue.html",
+                  {"reports": reports, "form": ModerationForm()})
+
+
+@login_required
+@require_POST
+def moderation_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    report_obj = access_object(request, Report.objects.select_related(
+        "contribution", "comment"), "participation.view_report", pk=pk)
+    form = ModerationForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "hide":
+                services.moderation_hide(moderator=request.user, report=report_obj,
+                                         reason=data["reason"])
+                messages.success(request, _("The content is hidden. The reason is shown "
+                                            "publicly."))
+            else:
+                services.moderation_dismiss(moderator=request.user, report=report_obj,
+                                            reason=data.get("reason") or "")
+                messages.success(request, _("The report is dismissed."))
+            return redirect(path_for("participation:moderation"))
+        except services.ParticipationError as exc:
+            form.add_error("reason", exc.message)
+    reports = selectors.report_queue(municipality=request_municipality(request))
+    return render(request, "participation/moderation_queue.html",
+                  {"reports": reports, "form": form, "failed": report_obj.pk}, status=400)
+
+
+# -- Meetings --------------------------------------------------------------------------------
+
+
+def _meeting(request: HttpRequest, pk: int) -> Meeting:
+    return access_object(request, Meeting.objects.select_related("process").prefetch_related(
+        "process__phases"), "participation.view_meeting", pk=pk)
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    registration = None
+    if request.user.is_authenticated:
+        registration = Registration.objects.filter(meeting=meeting, user=request.user).first()
+    return render(request, "participation/meeting_detail.html", {
+        "meeting": meeting, "process": meeting.process, "registration": registration,
+        "may_register": can(request.user, "participation.register_meeting", meeting),
+        "now": timezone.now(),
+    })
+
+
+@login_required
+@require_POST
+def meeting_register(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    try:
+        registration = services.registration_create(meeting=meeting, user=request.user)
+        if registration.waiting:
+            messages.success(request, _("The meeting is full. You are on the waiting list."))
+        else:
+            messages.success(request, _("You are signed up."))
+    except PermissionDenied:
+        messages.error(request, _("Registration for this meeting is closed."))
+    return redirect(meeting.get_absolute_url())
+
+
+@login_required
+@require_POST
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if services.registration_cancel(meeting=meeting, user=request.user):
+        messages.success(request, _("Your registration is cancelled."))
+    return redirect(meeting.get_absolute_url())
+
+
+@require_GET
+def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    response = HttpResponse(meeting_ical(meeting, request.build_absolute_uri(
+        meeting.get_absolute_url())), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
