@@ -27,14 +27,26 @@ FOUNDATION_PAGES = ["/", "/konto/log-ind/", "/konto/opret/", "/privatliv/", "/ko
 LOGIN_PAGES = ["/konto/"]
 
 
-def app_pages() -> list[str]:
-    paths: list[str] = []
+def _axe_modules() -> list[object]:
     root = Path(tests.__file__).parent
-    for info in pkgutil.iter_modules([str(root)]):
-        if not (root / info.name / "axe_pages.py").exists():
-            continue
-        module = importlib.import_module(f"tests.{info.name}.axe_pages")
-        paths.extend(module.pages())
+    return [
+        importlib.import_module(f"tests.{info.name}.axe_pages")
+        for info in pkgutil.iter_modules([str(root)])
+        if (root / info.name / "axe_pages.py").exists()
+    ]
+
+
+def app_pages() -> list[str]:
+    """Public pages of every app (Danish paths in the demo data)."""
+    return [path for module in _axe_modules() for path in module.pages()]
+
+
+def app_pages_for(attribute: str) -> list[str]:
+    """Pages an app lists as needing a login (`LOGIN_PAGES`) or a politician (`POLITICIAN_PAGES`)."""
+    paths: list[str] = []
+    for module in _axe_modules():
+        value = getattr(module, attribute, [])
+        paths.extend(value() if callable(value) else value)
     return paths
 
 
@@ -85,6 +97,7 @@ def test_axe_sweep_has_no_violations(live_server, page, settings, tmp_path):
                 if result.violations_count:
                     failures.append(f"{url_path}:\n{result.generate_report()}")
 
+    public = [p for p in public if p not in set(app_pages_for("LOGIN_PAGES"))]
     sweep(public)
     login(
         page,
@@ -92,7 +105,17 @@ def test_axe_sweep_has_no_violations(live_server, page, settings, tmp_path):
         "borger@albertslund.example",
         demo_password("borger@albertslund.example"),
     )
-    sweep(LOGIN_PAGES)
+    sweep(LOGIN_PAGES + app_pages_for("LOGIN_PAGES"))
+    politician_pages = app_pages_for("POLITICIAN_PAGES")
+    if politician_pages:
+        page.context.clear_cookies()
+        login(
+            page,
+            live_server.url,
+            "politiker@albertslund.example",
+            demo_password("politiker@albertslund.example"),
+        )
+        sweep(politician_pages)
     assert not failures, "\n\n".join(failures)
 
 
