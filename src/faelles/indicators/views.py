@@ -1,0 +1,159 @@
+"""Public indicator pages: the reporting status overview, one indicator, and its downloads."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from faelles.core.access import access_object
+from faelles.core.tenancy import request_municipality
+from faelles.indicators import charts, presenters
+from faelles.indicators.models import (
+    Indicator,
+    ProgressStatus,
+    ReportingStatus,
+)
+from faelles.indicators.selectors import (
+    StatusCount,
+    indicator_data,
+    indicator_list,
+    indicator_status_counts,
+)
+
+REPORTING_ORDER = [
+    ReportingStatus.DATA_AVAILABLE, ReportingStatus.IN_PROGRESS, ReportingStatus.NOT_STARTED,
+]
+
+
+def _lang() -> str:
+    return "en" if (translation.get_language() or "da").startswith("en") else "da"
+
+
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """The reporting status page: how many indicators have data, per pillar, goal and SDG."""
+    from faelles.sdg.models import Goal as SDG
+    from faelles.strategy.models import Goal
+
+    municipality = request_municipality(request)
+    lang = _lang()
+    counts = indicator_status_counts(municipality)
+    indicators = indicator_list(municipality)
+    goals = list(
+        Goal.objects.filter(municipality=municipality, is_published=True)
+        .select_related("pillar")
+        .order_by("pillar__order", "pillar_id", "order", "id")
+    )
+    pillars = list({goal.pillar_id: goal.pillar for goal in goals}.values())
+    sdgs = list(SDG.objects.filter(number__in=list(counts.sdgs)).order_by("number"))
+    labels = charts.ChartLabels(
+        target=_("Target"), projection=_("Projection at current rate"), no_data=_("No data"),
+        total=_("Total"),
+    )
+    segment_labels = [ReportingStatus(s).label for s in REPORTING_ORDER]
+
+    def bars(items: list[tuple[str, StatusCount]]) -> list[charts.Bar]:
+        return [
+            charts.Bar(name, [count.reporting[s] for s in REPORTING_ORDER])
+            for name, count in items
+        ]
+
+    empty = StatusCount()
+    pillar_chart = charts.bar_chart(
+        bars([(p.title, counts.pillars.get(p.pk, empty)) for p in pillars]),
+        title=_("Indicators by pillar and reporting status"),
+        desc=_("Stacked bars: indicators with data, in progress and not started, per pillar. "
+               "The same figures are in the table below."),
+        lang=lang, id_prefix="pillars", labels=labels, segment_labels=segment_labels,
+    ) if pillars else ""
+    sdg_chart = charts.bar_chart(
+        bars([(f"{s.number}. {s.short_title}", counts.sdgs[s.number]) for s in sdgs]),
+        title=_("Indicators by SDG and reporting status"),
+        desc=_("Stacked bars: indicators with data, in progress and not started, per SDG. "
+               "The same figures are in the table below."),
+        lang=lang, id_prefix="sdgs", labels=labels, segment_labels=segment_labels,
+    ) if sdgs else ""
+    return render(request, "indicators/index.html", {
+        "counts": counts, "empty": empty, "indicators": indicators, "goals": goals,
+        "pillars": pillars, "sdgs": sdgs, "pillar_chart": pillar_chart, "sdg_chart": sdg_chart,
+        "reporting_order": REPORTING_ORDER, "reporting_labels": dict(ReportingStatus.choices),
+        "progress_order": [s for s, _label in ProgressStatus.choices],
+        "progress_labels": dict(ProgressStatus.choices),
+    })
+
+
+def _indicator(request: HttpRequest, slug: str) -> Indicator:
+    return access_object(
+        request,
+        Indicator.objects.select_related(
+            "goal", "goal__pillar", "sdg_indicator", "sdg_indicator__target"
+        ),
+        "indicators.view_indicator",
+        slug=slug,
+    )
+
+
+@require_GET
+def detail(request: HttpRequest, slug: str) -> HttpResponse:
+    indicator = _indicator(request, slug)
+    lang = _lang()
+    data = indicator_data(indicator)
+    selection = presenters.select(data, request.GET)
+    headline = data.assessments.get("")
+    latest_retrieved = max((r.retrieved_at for r in selection.rows), default=None)
+    sources = list(dict.fromkeys(r.source for r in selection.rows if r.source))
+    query = selection.query()
+    return render(request, "indicators/detail.html", {
+        "indicator": indicator,
+        "data": data,
+        "selection": selection,
+        "selection_label": presenters.selection_label(selection.chosen),
+        "chart": presenters.chart_svg(indicator, selection, lang),
+        "table": presenters.table_rows(selection, lang),
+        "headline": headline,
+        "assessment": selection.assessment,
+        "description": presenters.describe_assessment(selection.assessment, indicator, lang),
+        "headline_description": (
+            presenters.describe_assessment(headline, indicator, lang)
+            if selection.key else ""
+        ),
+        "receipt_lines": presenters.receipt_lines(selection.assessment, indicator, lang),
+        "progress_labels": dict(ProgressStatus.choices),
+        "reporting_labels": dict(ReportingStatus.choices),
+        "latest_retrieved": latest_retrieved,
+        "sources": sources,
+        "query": query,
+        "target_value": (
+            charts.format_number(indicator.target_value, lang)
+            if indicator.target_value is not None else ""
+        ),
+    })
+
+
+@require_GET
+def download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """CSV or JSON of the current selection, or of everything with ?all=1."""
+    indicator = _indicator(request, slug)
+    data = indicator_data(indicator)
+    everything = request.GET.get("all") == "1"
+    if everything:
+        rows = data.rows
+        assessments = list(data.assessments.values())
+        name = f"{indicator.slug}"
+    else:
+        selection = presenters.select(data, request.GET)
+        rows = selection.rows
+        assessments = [selection.assessment] if selection.assessment else []
+        name = f"{indicator.slug}-selection"
+    if fmt == "csv":
+        dimensions = sorted({d for r in rows for d in r.disaggregation})
+        body = presenters.rows_csv(rows, dimensions)
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    else:
+        body = presenters.rows_json(indicator, rows, assessments, request.build_absolute_uri)
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
