@@ -1,0 +1,181 @@
+"""Indicator pages through real HTTP requests: content, languages, filters, downloads, tenancy
+and query counts that do not grow with the data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from faelles.indicators.importers.base import ParsedObservation
+from faelles.indicators.models import Indicator
+from faelles.indicators.periods import parse_period
+from faelles.indicators.services import observations_import
+from tests.indicators.conftest import make_goal_for
+
+pytestmark = pytest.mark.django_db
+
+
+def fill(indicator: Indicator, years: range, areas: int = 0, source: str = "Kilde A") -> None:
+    observations = [
+        ParsedObservation(parse_period(str(year)), 100.0 - (year - years.start), {})
+        for year in years
+    ]
+    for area in range(areas):
+        observations += [
+            ParsedObservation(parse_period(str(year)), 50.0 + area + year - years.start,
+                              {"Bydel": f"Område {area}"})
+            for year in years
+        ]
+    observations_import(indicator=indicator, observations=observations, source=source)
+
+
+@pytest.fixture
+def co2(make_indicator: Callable[..., Indicator]) -> Indicator:
+    indicator = make_indicator(
+        slug="co2", title="CO2-udledning", title_en="CO2 emissions", unit="t",
+        target_value=60, target_year=2030, is_example=True,
+    )
+    fill(indicator, range(2015, 2021), areas=2)
+    return indicator
+
+
+def test_index_page_da_and_en(client_for: Callable[..., Any], co2: Indicator) -> None:
+    client = client_for(None)
+    da = client.get("/data/")
+    assert da.status_code == 200
+    html = da.content.decode()
+    assert "CO2-udledning" in html
+    assert 'href="/data/co2/"' in html
+    assert "<svg" in html and "<caption>" in html  # bar chart and its table
+    en = client.get("/en/data/")
+    assert en.status_code == 200
+    assert "CO2 emissions" in en.content.decode()
+    assert 'href="/en/data/co2/"' in en.content.decode()
+
+
+def test_detail_page_shows_chart_table_status_and_metadata(
+    client_for: Callable[..., Any], co2: Indicator,
+) -> None:
+    response = client_for(None).get("/en/data/co2/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    assert 'class="example-label"' in html
+    assert "Target 2030" in html  # target in the chart legend
+    assert "<th scope=\"row\">2020</th>" in html  # the accessible table
+    assert "From 2015 to 2020 the value went from 100 t to 95 t." in html  # describe()
+    assert "How the status was computed" in html
+    assert "Kilde A" in html
+    assert 'name="Bydel"' in html and "Område 1" in html  # filter form
+    assert "/en/data/co2/download.csv?all=1" in html
+
+
+def test_filter_selects_a_breakdown_without_javascript(
+    client_for: Callable[..., Any], co2: Indicator,
+) -> None:
+    html = client_for(None).get("/en/data/co2/", {"Bydel": "Område 1"}).content.decode()
+    assert "Status: Bydel: Område 1" in html
+    assert '<option value="Område 1" selected>' in html
+    # Breakdowns are assessed without a target: the text says how fast it changes.
+    assert "The value rises by" in html
+    # An unknown category falls back to the total rather than failing.
+    html = client_for(None).get("/en/data/co2/", {"Bydel": "Nowhere"}).content.decode()
+    assert "Status: Bydel" not in html
+
+
+def test_source_change_is_marked(
+    client_for: Callable[..., Any], make_indicator: Callable[..., Indicator],
+) -> None:
+    indicator = make_indicator(slug="skift")
+    fill(indicator, range(2015, 2018), source="Gammel kilde")
+    observations_import(
+        indicator=indicator, source="Ny kilde",
+        observations=[ParsedObservation(parse_period("2018"), 90.0, {})],
+    )
+    html = client_for(None).get("/en/data/skift/").content.decode()
+    assert "New source: Ny kilde" in html  # the chart's break marker
+    assert "(new source)" in html  # and the table says it too
+
+
+def test_downloads(client_for: Callable[..., Any], co2: Indicator) -> None:
+    client = client_for(None)
+    response = client.get("/data/co2/download.csv", {"Bydel": "Område 0"})
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Year", "Bydel", "Value", "Source"]
+    assert len(rows) == 1 + 6
+    assert {row[1] for row in rows[1:]} == {"Område 0"}
+
+    everything = list(csv.reader(io.StringIO(
+        client.get("/data/co2/download.csv", {"all": "1"}).content.decode()
+    )))
+    assert len(everything) == 1 + 18
+
+    data = json.loads(client.get("/data/co2/download.json").content)
+    assert data["indicator"]["slug"] == "co2"
+    assert len(data["observations"]) == 6
+    assert data["assessments"][0]["receipt"]["latest_year"] == 2020
+    data = json.loads(client.get("/data/co2/download.json", {"all": "1"}).content)
+    assert len(data["observations"]) == 18
+    assert len(data["assessments"]) == 3
+
+
+def test_unpublished_and_other_municipality_are_not_found(
+    client_for: Callable[..., Any], co2: Indicator, other_municipality: Any,
+    make_user: Callable[..., Any],
+) -> None:
+    co2.is_published = False
+    co2.save()
+    assert client_for(None).get("/data/co2/").status_code == 404
+    editor = make_user(roles=("editor",), municipality=co2.municipality)
+    assert client_for(editor).get("/data/co2/").status_code == 200
+    # Another municipality's host never sees it, not even its editors.
+    other_editor = make_user(roles=("editor",), municipality=other_municipality)
+    assert client_for(other_editor, host="andeby.test").get("/data/co2/").status_code == 404
+    assert "co2" not in client_for(None, host="andeby.test").get("/data/").content.decode()
+
+
+def test_indicator_without_data(
+    client_for: Callable[..., Any], make_indicator: Callable[..., Indicator],
+) -> None:
+    make_indicator(slug="tom", reporting_status="in_progress")
+    response = client_for(None).get("/en/data/tom/")
+    assert response.status_code == 200
+    assert "There are no data yet." in response.content.decode()
+
+
+def _count_queries(client: Any, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_count_does_not_grow_with_observations(
+    client_for: Callable[..., Any], make_indicator: Callable[..., Indicator],
+    municipality: Any,
+) -> None:
+    small = make_indicator(slug="lille")
+    fill(small, range(2015, 2018), areas=1)
+    large = make_indicator(slug="stor", goal=make_goal_for(municipality, "andet"))
+    fill(large, range(1990, 2025), areas=30)  # 35 years x 31 series = 1,085 observations
+    client = client_for(None)
+    client.get("/data/lille/")  # warm per-process caches (host, URL templates)
+    small_count = _count_queries(client, "/data/lille/")
+    large_count = _count_queries(client, "/data/stor/")
+    assert small_count == large_count
+    assert large_count <= 6
+    assert _count_queries(client, "/data/stor/?Bydel=Område+3") == large_count
+    # The overview does not grow with observations or indicators either.
+    index_count = _count_queries(client, "/data/")
+    for n in range(5):
+        fill(make_indicator(slug=f"ekstra-{n}"), range(2015, 2020), areas=2)
+    assert _count_queries(client, "/data/") == index_count
+    assert index_count <= 8
