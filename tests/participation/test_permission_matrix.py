@@ -17,7 +17,9 @@ from faelles.participation.models import Contribution, Meeting, Phase, Process
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "citizen", "politician", "moderator", "process_manager", "editor", "admin"]
-PHASE_TYPES = ["idea_collection", "community_lab", "pre_hearing", "hearing", "decision", "follow_up"]
+PHASE_TYPES = [
+    "idea_collection", "community_lab", "pre_hearing", "hearing", "decision", "follow_up"
+]
 TIMINGS = ["before", "during", "after"]
 
 # Role codes: A anonymous, C citizen, P politician, M moderator, PM process manager, E editor,
@@ -26,13 +28,14 @@ _ALL = "A C P M PM E AD"
 _SIGNED_IN = "C P M PM E AD"
 _DISCUSS = "C P M PM AD"
 EXPECTED_DURING = {
-    #                  read   contribute  comment   support  register_meeting respond_hearing register_offline
-    "idea_collection": (_ALL, "C P",      _DISCUSS, "C",     _SIGNED_IN,      "",             "PM AD"),
-    "community_lab":   (_ALL, "C P",      _DISCUSS, "",      _SIGNED_IN,      "",             "PM AD"),
-    "pre_hearing":     (_ALL, "C P",      _DISCUSS, "C",     _SIGNED_IN,      "",             "PM AD"),
-    "hearing":         (_ALL, "",         _DISCUSS, "",      _SIGNED_IN,      "C",            "PM AD"),
-    "decision":        (_ALL, "",         "",       "",      "",              "",             ""),
-    "follow_up":       (_ALL, "",         _DISCUSS, "",      _SIGNED_IN,      "",             ""),
+    # columns: read, contribute, comment, support, register_meeting, respond_hearing,
+    # register_offline
+    "idea_collection": (_ALL, "C P", _DISCUSS, "C", _SIGNED_IN, "", "PM AD"),
+    "community_lab": (_ALL, "C P", _DISCUSS, "", _SIGNED_IN, "", "PM AD"),
+    "pre_hearing": (_ALL, "C P", _DISCUSS, "C", _SIGNED_IN, "", "PM AD"),
+    "hearing": (_ALL, "", _DISCUSS, "", _SIGNED_IN, "C", "PM AD"),
+    "decision": (_ALL, "", "", "", "", "", ""),
+    "follow_up": (_ALL, "", _DISCUSS, "", _SIGNED_IN, "", ""),
 }
 ACTIONS = ["read", "contribute", "comment", "support", "register_meeting", "respond_hearing",
            "register_offline"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -198,7 +199,9 @@ def contribution_create(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         form = ContributionForm(**kwargs)
     return render(request, "participation/contribution_form.html",
-                  {"process": process, "form": form}, status=400 if form.errors else 200)
+                  {"process": process, "form": form,
+                   "edit_minutes": settings.FAELLES_EDIT_GRACE_MINUTES},
+                  status=400 if form.errors else 200)
 
 
 @require_GET
