@@ -139,7 +139,7 @@ class Decision(Content):
     date = models.DateField(_("date"))
     # Some old decisions are known only by year ("adopted in 2019"): show only what is known.
     date_precision = models.CharField(
-        _("date known to the"), max_length=5, choices=DatePrecision.choices,
+        _("how exact the date is"), max_length=5, choices=DatePrecision.choices,
         default=DatePrecision.DAY,
     )
     reference = models.CharField(

@@ -36,6 +36,7 @@ def initiative_rows(municipality: Municipality) -> QuerySet[Initiative]:
     return published(Initiative.objects.filter(municipality=municipality)).only(
         "id", "slug", "title_da", "title_en", "summary_da", "summary_en", "status",
         "progress_total", "is_example", "is_published", "parent_id", "municipality_id",
+        "updated_at",
     )
 
 
@@ -126,10 +127,10 @@ def pillar_page(pillar: Pillar) -> dict[str, Any]:
 
 
 def goal_list(municipality: Municipality) -> list[Pillar]:
-    """Published pillars with their published goals (2 queries)."""
+    """Published pillars with their published goals and the goals' SDG targets (3 queries)."""
     return list(
         published(Pillar.objects.filter(municipality=municipality)).prefetch_related(
-            Prefetch("goals", queryset=published(Goal.objects.all()))
+            Prefetch("goals", queryset=published(Goal.objects.prefetch_related(_sdg_targets())))
         )
     )
 
