@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("faelles.participation.urls")),
     path("", include("faelles.feedback.urls")),
     path("", include("faelles.reports.urls")),
+    path("", include("faelles.api.page_urls")),
     path("", include("faelles.search.urls")),
     path("", include("faelles.strategy.urls")),
     prefix_default_language=False,

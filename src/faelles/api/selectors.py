@@ -1,0 +1,217 @@
+"""What the public may see: the one place the API, the downloads and the feeds get their rows.
+
+Every function returns only published content of one municipality. A row is public only when
+its parents are public too (a published goal under an unpublished pillar stays private), and
+contributions are public only when their process is published and they are neither hidden by a
+moderator nor withdrawn. Personal data never leaves this module: authors appear by the name
+they chose to show, never by e-mail address, and offline senders not at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from faelles.accounts.models import Organisation
+from faelles.core.models import Municipality
+from faelles.indicators.models import Assessment, Observation
+from faelles.indicators.models import Indicator as LocalIndicator
+from faelles.participation.models import Contribution, Phase, Process
+from faelles.sdg.models import Goal as SdgGoal
+from faelles.sdg.models import Indicator as SdgIndicator
+from faelles.sdg.models import Target as SdgTarget
+from faelles.strategy.models import (
+    Decision,
+    FocusSDG,
+    Goal,
+    Initiative,
+    Milestone,
+    Pillar,
+    StrategyDocument,
+    Vision,
+)
+
+# ------------------------------------------------------------------------------ visibility
+
+PUBLIC_PILLAR = Q(is_published=True, vision__is_published=True)
+PUBLIC_GOAL = Q(
+    is_published=True, pillar__is_published=True, pillar__vision__is_published=True
+)
+PUBLIC_INDICATOR = Q(
+    is_published=True, goal__is_published=True, goal__pillar__is_published=True,
+    goal__pillar__vision__is_published=True,
+)
+PUBLIC_CONTRIBUTION = Q(process__is_published=True, is_hidden=False, withdrawn_at__isnull=True)
+
+
+def _prefixed(q: Q, prefix: str) -> Q:
+    """The same condition seen from a related model (`goal__` + each lookup)."""
+    return Q(*[(f"{prefix}{k}", v) for k, v in q.children], _connector=q.connector)
+
+
+# --------------------------------------------------------------------------- SDG catalogue
+
+
+def sdg_goals() -> QuerySet[SdgGoal]:
+    return SdgGoal.objects.order_by("number")
+
+
+def sdg_targets() -> QuerySet[SdgTarget]:
+    return SdgTarget.objects.select_related("goal").order_by("id")
+
+
+def sdg_indicators() -> QuerySet[SdgIndicator]:
+    return SdgIndicator.objects.select_related("target__goal", "repeat_of").order_by("id")
+
+
+# ------------------------------------------------------------------------------- strategy
+
+
+def public_pillars(municipality: Municipality) -> QuerySet[Pillar]:
+    return Pillar.objects.filter(PUBLIC_PILLAR, municipality=municipality)
+
+
+def current_vision(municipality: Municipality) -> Vision | None:
+    """The latest published vision with its public pillars and focus SDGs (3 queries)."""
+    return (
+        Vision.objects.filter(municipality=municipality, is_published=True)
+        .prefetch_related(
+            Prefetch("pillars", queryset=Pillar.objects.filter(is_published=True)),
+            Prefetch("focus_sdgs", queryset=FocusSDG.objects.select_related("sdg")),
+        )
+        .order_by("-period_start", "-id")
+        .first()
+    )
+
+
+def public_goals(municipality: Municipality) -> QuerySet[Goal]:
+    return (
+        Goal.objects.filter(PUBLIC_GOAL, municipality=municipality)
+        .select_related("pillar")
+        .prefetch_related(
+            Prefetch("sdg_targets", queryset=SdgTarget.objects.select_related("goal"))
+        )
+    )
+
+
+def public_initiatives(municipality: Municipality) -> QuerySet[Initiative]:
+    return (
+        Initiative.objects.filter(municipality=municipality, is_published=True)
+        .select_related("parent", "adopted_by")
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=Goal.objects.filter(PUBLIC_GOAL).select_related("pillar").prefetch_related(
+                    Prefetch("sdg_targets", queryset=SdgTarget.objects.select_related("goal"))
+                ),
+            ),
+            Prefetch("partners", queryset=Organisation.objects.only("id", "name", "kind", "slug")),
+            Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")),
+        )
+    )
+
+
+def public_decisions(municipality: Municipality) -> QuerySet[Decision]:
+    return Decision.objects.filter(municipality=municipality, is_published=True)
+
+
+def public_documents(municipality: Municipality) -> QuerySet[StrategyDocument]:
+    return (
+        StrategyDocument.objects.filter(municipality=municipality, is_published=True)
+        .select_related("adopted_by")
+        .prefetch_related(Prefetch("pillars", queryset=Pillar.objects.filter(PUBLIC_PILLAR)))
+    )
+
+
+# ----------------------------------------------------------------------------- indicators
+
+
+def public_indicators(municipality: Municipality) -> QuerySet[LocalIndicator]:
+    return (
+        LocalIndicator.objects.filter(PUBLIC_INDICATOR, municipality=municipality)
+        .select_related("goal__pillar", "sdg_indicator")
+        .prefetch_related(
+            Prefetch("goal__sdg_targets", queryset=SdgTarget.objects.select_related("goal")),
+            Prefetch("assessments", queryset=Assessment.objects.order_by("series_key")),
+        )
+    )
+
+
+def public_observations(municipality: Municipality) -> QuerySet[Observation]:
+    return Observation.objects.filter(
+        _prefixed(PUBLIC_INDICATOR, "indicator__"), municipality=municipality
+    )
+
+
+def public_assessments(municipality: Municipality) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(
+        _prefixed(PUBLIC_INDICATOR, "indicator__"), municipality=municipality
+    )
+
+
+# -------------------------------------------------------------------------- participation
+
+
+def public_processes(municipality: Municipality) -> QuerySet[Process]:
+    return Process.objects.filter(municipality=municipality, is_published=True).prefetch_related(
+        Prefetch("phases", queryset=Phase.objects.order_by("order", "start", "id")),
+        Prefetch("pillars", queryset=Pillar.objects.filter(PUBLIC_PILLAR)),
+        Prefetch("goals", queryset=Goal.objects.filter(PUBLIC_GOAL)),
+        Prefetch("sdg_targets", queryset=SdgTarget.objects.select_related("goal")),
+    )
+
+
+def public_contributions(municipality: Municipality) -> QuerySet[Contribution]:
+    qs = (
+        Contribution.objects.filter(PUBLIC_CONTRIBUTION, municipality=municipality)
+        .select_related("process", "phase", "author", "on_behalf_of")
+        .prefetch_related(
+            Prefetch("pillars", queryset=Pillar.objects.filter(PUBLIC_PILLAR)),
+            Prefetch("sdg_targets", queryset=SdgTarget.objects.select_related("goal")),
+        )
+    )
+    return _with_feedback(qs)
+
+
+def author_name(contribution: Contribution) -> str:
+    """The name an author chose to show; never derived from the e-mail address, and empty for
+    input received offline (the sender's name and address stay with the municipality)."""
+    if not contribution.publish_name or contribution.offline_source:
+        return ""
+    author = contribution.author
+    return (author.name or "").strip() if author is not None else ""
+
+
+# ----------------------------------------------------------------------------- feedback
+# The feedback app (statuses, answers, outcome links) is being built beside this one; the API
+# shows it as soon as its models exist, without a migration or a change here.
+
+
+def feedback_available() -> bool:
+    from django.apps import apps
+
+    try:
+        apps.get_model("feedback", "Answer")
+    except LookupError:
+        return False
+    return True
+
+
+def _with_feedback(qs: QuerySet[Contribution]) -> QuerySet[Contribution]:
+    return qs
+
+
+def feedback_of(contribution: Contribution) -> dict[str, Any]:
+    """Status, public answer and outcome links of a contribution (empty until feedback lands)."""
+    return {"status": None, "status_label": None, "answer": None, "outcomes": []}
+
+
+def filter_by_status(qs: QuerySet[Contribution], status: str) -> QuerySet[Contribution]:
+    """Contributions with feedback status `status` (none while there are no statuses)."""
+    return qs.none()
+
+
+def feed_answers(contribution: Contribution) -> list[dict[str, Any]]:
+    """Feed entries for the public answers to a contribution (none until feedback lands)."""
+    return []

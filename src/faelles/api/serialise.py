@@ -1,0 +1,209 @@
+"""Model rows to public dicts, field by field (an allow-list: new model fields stay private until
+someone adds them here). Texts come in the active language (modeltranslation falls back to
+Danish); relations are read from prefetched rows, so no function here runs a query."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextvars import ContextVar
+from typing import Any
+
+from django.conf import settings
+from django.urls import NoReverseMatch
+from django.utils import timezone
+
+from faelles.api import selectors
+from faelles.core.links import path_for
+
+# The scheme and host of the current request (each municipality has its own host); set by
+# http.api_view, with the configured site address as the fallback for commands and tasks.
+site_root: ContextVar[str | None] = ContextVar("faelles_api_site_root", default=None)
+
+
+def absolute(path: str | None) -> str | None:
+    if path is None:
+        return None
+    root = site_root.get() or settings.FAELLES_SITE_URL.rstrip("/")
+    return root + path if path.startswith("/") else path
+
+
+def page_url(name: str, **kwargs: Any) -> str | None:
+    """The public page of a row, or None while the app that owns the page has no URL for it."""
+    try:
+        return absolute(path_for(name, **kwargs))
+    except NoReverseMatch:
+        return None
+
+
+def ref(obj: Any) -> dict[str, str]:
+    return {"slug": obj.slug, "title": obj.title}
+
+
+def sdg_goal(goal: Any) -> dict[str, Any]:
+    return {
+        "number": goal.number, "short_title": goal.short_title, "title": goal.title,
+        "colour": goal.colour, "dimension": goal.dimension,
+    }
+
+
+def sdg_target(target: Any) -> dict[str, Any]:
+    return {"code": target.code, "goal": target.goal.number, "title": target.title}
+
+
+def sdg_indicator(indicator: Any) -> dict[str, Any]:
+    return {
+        "code": indicator.code, "target": indicator.target.code,
+        "goal": indicator.target.goal.number, "title": indicator.title,
+        "is_current": indicator.is_current,
+        "repeat_of": indicator.repeat_of.code if indicator.repeat_of_id else None,
+    }
+
+
+def pillar(p: Any) -> dict[str, Any]:
+    return {
+        "slug": p.slug, "title": p.title, "summary": p.summary, "text": p.text, "order": p.order,
+        "is_example": p.is_example, "url": page_url("strategy:pillar", slug=p.slug),
+    }
+
+
+def vision(v: Any) -> dict[str, Any]:
+    return {
+        "slug": v.slug, "title": v.title, "text": v.text, "period_start": v.period_start,
+        "period_end": v.period_end, "source_url": v.source_url,
+        "pillars": [pillar(p) for p in v.pillars.all()],
+        "focus_sdgs": [
+            {"sdg": f.sdg.number, "title": f.sdg.short_title, "keywords": f.keyword_list,
+             "text": f.text}
+            for f in v.focus_sdgs.all()
+        ],
+        "is_example": v.is_example, "updated_at": v.updated_at,
+    }
+
+
+def _sdgs(targets: list[Any]) -> list[int]:
+    return sorted({t.goal.number for t in targets})
+
+
+def goal(g: Any) -> dict[str, Any]:
+    targets = list(g.sdg_targets.all())
+    return {
+        "slug": g.slug, "title": g.title, "summary": g.summary, "description": g.description,
+        "dimension": g.dimension, "pillar": ref(g.pillar), "sdgs": _sdgs(targets),
+        "sdg_targets": [t.code for t in targets], "is_example": g.is_example,
+        "updated_at": g.updated_at, "url": page_url("strategy:goal", slug=g.slug),
+    }
+
+
+def decision_ref(d: Any) -> dict[str, Any] | None:
+    if d is None or not d.is_published:
+        return None
+    return {"slug": d.slug, "title": d.title, "date": d.date}
+
+
+def initiative(i: Any) -> dict[str, Any]:
+    goals = list(i.goals.all())
+    targets = [t for g in goals for t in g.sdg_targets.all()]
+    parent = i.parent if i.parent_id and i.parent.is_published else None
+    return {
+        "slug": i.slug, "title": i.title, "summary": i.summary, "description": i.description,
+        "status": i.status, "status_label": str(i.get_status_display()),
+        "progress": float(i.progress_total), "parent": parent.slug if parent else None,
+        "department": i.department, "start_date": i.start_date, "end_date": i.end_date,
+        "goals": [ref(g) for g in goals], "sdgs": _sdgs(targets),
+        "partners": [{"slug": o.slug, "name": o.name, "kind": o.kind} for o in i.partners.all()],
+        "milestones": [
+            {"title": m.title, "description": m.description, "due_date": m.due_date,
+             "completed_on": m.completed_on}
+            for m in i.milestones.all()
+        ],
+        "adopted_by": decision_ref(i.adopted_by), "link": i.url, "is_example": i.is_example,
+        "updated_at": i.updated_at, "url": page_url("strategy:initiative", slug=i.slug),
+    }
+
+
+def assessment(a: Any) -> dict[str, Any]:
+    return {
+        "series": a.series_key, "breakdown": {str(k): str(v) for k, v in a.disaggregation.items()},
+        "status": a.status, "status_label": str(a.get_status_display()), "receipt": a.receipt,
+        "target_value": a.target_value, "target_year": a.target_year,
+        "computed_at": a.computed_at,
+    }
+
+
+def indicator(i: Any) -> dict[str, Any]:
+    assessments = list(i.assessments.all())
+    headline = next((a for a in assessments if a.series_key == ""), None)
+    targets = list(i.goal.sdg_targets.all())
+    return {
+        "slug": i.slug, "title": i.title, "description": i.description, "unit": i.unit,
+        "direction": i.direction, "goal": ref(i.goal), "pillar": ref(i.goal.pillar),
+        "sdgs": _sdgs(targets),
+        "un_indicator": i.sdg_indicator.code if i.sdg_indicator_id else None,
+        "base_year": i.base_year, "target_value": i.target_value,
+        "target_year": i.effective_target_year, "reporting_status": i.reporting_status,
+        "status": headline.status if headline else None,
+        "definition": i.stat_conc_def, "data_source": i.data_source, "source_url": i.source_url,
+        "method": i.data_comp, "limitations": i.rec_use_lim,
+        # CONTACT_MAIL is left out on purpose: the API never carries e-mail addresses.
+        "contact_organisation": i.contact_organisation,
+        "assessments": [assessment(a) for a in assessments],
+        "is_example": i.is_example, "updated_at": i.updated_at,
+        "url": page_url("indicators:detail", slug=i.slug),
+    }
+
+
+def observation(o: Any) -> dict[str, Any]:
+    return {
+        "period": o.period, "year": o.year, "quarter": o.quarter, "month": o.month,
+        "value": o.value, "breakdown": {str(k): str(v) for k, v in o.disaggregation.items()},
+        "series": o.series, "units": o.units, "source": o.source, "retrieved_at": o.retrieved_at,
+    }
+
+
+def phase(p: Any, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "type": p.type, "type_label": str(p.get_type_display()), "title": p.title,
+        "text": p.text, "start": p.start, "end": p.end, "state": p.state(now),
+    }
+
+
+def process(p: Any) -> dict[str, Any]:
+    now = timezone.now()
+    targets = list(p.sdg_targets.all())
+    return {
+        "slug": p.slug, "title": p.title, "summary": p.summary, "text": p.text,
+        "phases": [phase(ph, now) for ph in p.phases.all()],
+        "pillars": [ref(x) for x in p.pillars.all()], "goals": [ref(x) for x in p.goals.all()],
+        "sdgs": _sdgs(targets), "sdg_targets": [t.code for t in targets],
+        "answer_deadline_days": p.answer_deadline_days,
+        "contribution_count": p.contribution_count, "is_example": p.is_example,
+        "created_at": p.created_at, "updated_at": p.updated_at,
+        "url": page_url("participation:process", slug=p.slug),
+        "feed": absolute(path_for("api:feed-process", slug=p.slug)) or "",
+    }
+
+
+def contribution(c: Any) -> dict[str, Any]:
+    return {
+        "id": c.pk, "process": ref(c.process),
+        "phase": c.phase.title if c.phase_id else None,
+        "kind": c.kind, "kind_label": str(c.get_kind_display()), "title": c.title,
+        "text": c.text, "author_name": selectors.author_name(c),
+        "on_behalf_of": c.on_behalf_of.name if c.on_behalf_of_id else None,
+        "neighbourhood": c.neighbourhood,
+        "pillars": [ref(x) for x in c.pillars.all()],
+        "sdg_targets": [t.code for t in c.sdg_targets.all()],
+        "support_count": c.support_count, "comment_count": c.comment_count,
+        **selectors.feedback_of(c),
+        "is_example": c.is_example, "created_at": c.created_at,
+        "url": page_url("participation:contribution", pk=c.pk),
+    }
+
+
+def decision(d: Any) -> dict[str, Any]:
+    return {
+        "slug": d.slug, "title": d.title, "body": d.body, "date": d.date,
+        "date_precision": d.date_precision, "reference": d.reference, "link": d.url,
+        "text": d.text, "is_example": d.is_example, "updated_at": d.updated_at,
+        "url": page_url("strategy:decision", slug=d.slug),
+    }
