@@ -32,6 +32,36 @@ class UserAdmin(AuditedAdmin):
     fields = ["email", "name", "language", "is_active", "email_confirmed_at", "date_joined"]
     readonly_fields = ["date_joined"]
     inlines = [RoleInline]
+    actions = ["export_personal_data"]
+
+    # Deleting an account, on the person's request, goes through the privacy registry like the
+    # person's own "delete my account": content apps anonymise first, and the audit entry names
+    # the account by number only (no snapshot with the e-mail address).
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        from faelles.core.privacy import erase_user
+
+        erase_user(obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        from faelles.core.privacy import erase_user
+
+        for user in list(queryset):
+            erase_user(user, actor=request.user)
+
+    @admin.action(description=_("Export personal data (on request, as JSON)"))
+    def export_personal_data(self, request: HttpRequest, queryset: models.QuerySet) -> Any:
+        from django.http import JsonResponse
+
+        from faelles.core.privacy import export_user
+
+        data = {str(user.pk): export_user(user) for user in queryset}
+        for user in queryset:
+            audit_log(actor=request.user, action="export_personal_data", obj=user,
+                      object_type="accounts.user")
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+        response["Cache-Control"] = "no-store"
+        return response
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         instances = formset.save(commit=False)

@@ -33,6 +33,14 @@ class RegistrationForm(IdempotentFormMixin, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     language = forms.ChoiceField(label=_("Language for e-mails"), choices=settings.LANGUAGES)
+    # The two consents, asked once here (unticked by default) and changeable on the account page.
+    consent_publish_identity = forms.BooleanField(
+        label=_("Show my name with what I write"), required=False,
+        help_text=_("Without it, what you write is shown without your name."),
+    )
+    consent_email_notifications = forms.BooleanField(
+        label=_("Send me e-mails about what happens to my input"), required=False,
+    )
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
@@ -88,3 +96,54 @@ class MembershipRequestForm(forms.Form):
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+
+
+class ConsentForm(forms.Form):
+    """One yes/no question per consent text; the texts come from faelles.accounts.consent."""
+
+    def __init__(self, *args: Any, states: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.states = states
+        for state in states:
+            self.fields[state.kind] = forms.TypedChoiceField(
+                label=state.question, help_text=state.text, widget=forms.RadioSelect,
+                choices=[("yes", _("Yes")), ("no", _("No"))],
+                coerce=lambda v: v == "yes",
+                initial=None if state.needs_answer else ("yes" if state.granted else "no"),
+                error_messages={"required": _("Choose yes or no.")},
+            )
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"), strip=False,
+        help_text=_("To be sure it is you."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that my account and my personal data are deleted, and that this "
+                "cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not user.has_usable_password():  # accounts from an outside login (e.g. MitID)
+            del self.fields["password"]
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is wrong."), code="wrong_password")
+        return password
+
+
+class OtpTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Code from the app"), max_length=10,
+        help_text=_("Six digits. A new code appears every 30 seconds."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric",
+                                      "pattern": "[0-9 ]*"}),
+        error_messages={"required": _("Type the code from the app.")},
+    )

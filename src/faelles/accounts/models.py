@@ -153,3 +153,60 @@ class OrganisationMembership(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+
+class ConsentKind(models.TextChoices):
+    """The only two things that rest on consent; everything else is the public task (6(1)(e))."""
+
+    PUBLISH_IDENTITY = "publish_identity", _("showing my name with what I write")
+    EMAIL_NOTIFICATIONS = "email_notifications", _("e-mails about what happens to my input")
+
+
+class ConsentRecord(models.Model):
+    """One answer to one consent question: kept as history, never changed.
+
+    The person's current choice is the newest record of each kind; it counts only while its
+    version is the current version of the text (faelles.accounts.consent).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(_("consent to"), max_length=30, choices=ConsentKind.choices)
+    version = models.CharField(_("version of the text"), max_length=20)
+    granted = models.BooleanField(_("yes"))
+    text = models.TextField(_("text shown"))
+    language = models.CharField(_("language"), max_length=5)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "kind", "-at"], name="consent_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} v{self.version}: {'yes' if self.granted else 'no'}"
+
+
+class MunicipalityPolicy(models.Model):
+    """A municipality's settings for accounts and privacy (kept beside, not in, the core model)."""
+
+    municipality = models.OneToOneField(
+        Municipality, on_delete=models.CASCADE, primary_key=True, related_name="account_policy",
+        verbose_name=_("municipality"),
+    )
+    require_staff_two_factor = models.BooleanField(
+        _("require two-factor login for staff"), default=False,
+        help_text=_("Staff cannot open the back-office until they have set up a code app."),
+    )
+    hearing_response_retention_years = models.PositiveSmallIntegerField(
+        _("keep hearing responses with names for (years)"), default=5,
+        help_text=_("After this many years from the end of the hearing, responses are "
+                    "anonymised. The text stays as part of the public record."),
+    )
+
+    class Meta:
+        verbose_name = _("account and privacy settings")
+        verbose_name_plural = _("account and privacy settings")
+
+    def __str__(self) -> str:
+        return str(self.municipality)

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import pgettext_lazy
 
-from faelles.accounts import views
+from faelles.accounts import otp_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -24,4 +24,15 @@ urlpatterns = [
     path(pgettext_lazy("url", "account/"), views.profile, name="profile"),
     path(pgettext_lazy("url", "account/organisation/"), views.membership_request,
          name="membership_request"),
+    path(pgettext_lazy("url", "account/my-data/"), views.my_data, name="my_data"),
+    path(pgettext_lazy("url", "account/my-data/json/"), views.my_data_json, name="my_data_json"),
+    path(pgettext_lazy("url", "account/my-data/overview/"), views.my_data_page,
+         name="my_data_page"),
+    path(pgettext_lazy("url", "account/delete/"), views.delete_account, name="delete_account"),
+    path(pgettext_lazy("url", "account/deleted/"), views.account_deleted, name="account_deleted"),
+    path(pgettext_lazy("url", "account/consent/"), views.consents, name="consents"),
+    path(pgettext_lazy("url", "account/two-factor/"), otp_views.otp_setup, name="otp_setup"),
+    path(pgettext_lazy("url", "account/two-factor/off/"), otp_views.otp_disable,
+         name="otp_disable"),
+    path(pgettext_lazy("url", "account/login/code/"), otp_views.otp_verify, name="otp_verify"),
 ]

@@ -5,16 +5,26 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from faelles.accounts import services
-from faelles.accounts.forms import LoginForm, MembershipRequestForm, ProfileForm, RegistrationForm
-from faelles.accounts.models import Organisation
+from faelles.accounts import otp, services
+from faelles.accounts.consent import consent_set, consent_states, needs_consent_answer
+from faelles.accounts.forms import (
+    ConsentForm,
+    DeleteAccountForm,
+    LoginForm,
+    MembershipRequestForm,
+    ProfileForm,
+    RegistrationForm,
+)
+from faelles.accounts.models import ConsentKind, Organisation
+from faelles.core import privacy
 from faelles.core.forms import already_submitted, submit_once
 from faelles.core.links import path_for
 from faelles.core.tenancy import request_municipality
@@ -32,10 +42,12 @@ def register(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
 
             def action() -> str:
-                services.user_register(
+                user = services.user_register(
                     email=data["email"], password=data["password1"], name=data["name"],
                     language=data["language"], base_url=services.site_base_url(request),
                 )
+                for kind in ConsentKind.values:
+                    consent_set(user=user, kind=kind, granted=bool(data.get(f"consent_{kind}")))
                 return path_for("accounts:register_done")
 
             url = submit_once(form, scope="register", action=action)
@@ -77,6 +89,15 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # With a code app set up, the password alone does not log in: the code comes next.
+        user = form.get_user()
+        if otp.confirmed_device(user) is not None:
+            otp.login_pending_set(self.request, user=user, backend=user.backend,
+                                  next_url=self.get_success_url())
+            return redirect(path_for("accounts:otp_verify"))
+        return super().form_valid(form)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -132,6 +153,9 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
     return render(request, "accounts/profile.html", {
         "form": form, "memberships": memberships, "membership_form": membership_form,
+        "needs_consent": needs_consent_answer(user),
+        "may_use_two_factor": otp.may_use_two_factor(user),
+        "two_factor_on": otp.confirmed_device(user) is not None,
     })
 
 
@@ -153,3 +177,78 @@ def membership_request(request: HttpRequest) -> HttpResponse:
 def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
     """django-axes calls this when too many logins have failed."""
     return render(request, "accounts/locked_out.html", status=429)
+
+
+# My data and deleting the account (GDPR art. 15, 17 and 20) -------------------------------------
+
+@login_required
+@require_GET
+def my_data(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/my_data.html", {
+        "consents": consent_states(request.user),
+    })
+
+
+@login_required
+@require_GET
+def my_data_json(request: HttpRequest) -> HttpResponse:
+    # Always the signed-in person's own data: the URL has no id that could be changed.
+    data = privacy.export_user(request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="mine-data.json"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def my_data_page(request: HttpRequest) -> HttpResponse:
+    data = privacy.export_user(request.user)
+    sections = [(key, value) for key, value in data.items() if isinstance(value, dict)]
+    response = render(request, "accounts/my_data_page.html", {
+        "sections": sections, "labels": privacy.export_labels(),
+        "exported_at": data["exported_at"],
+    })
+    if request.GET.get("download"):
+        response["Content-Disposition"] = 'attachment; filename="mine-data.html"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if request.method == "POST":
+        form = DeleteAccountForm(request.POST, user=user)
+        if form.is_valid():
+            privacy.erase_user(user, actor=user)
+            # The account is gone: end the session without the logout signals, which expect a user.
+            request.session.flush()
+            request.user = AnonymousUser()
+            return redirect(path_for("accounts:account_deleted"))
+    else:
+        form = DeleteAccountForm(user=user)
+    return render(request, "accounts/delete_account.html", {"form": form})
+
+
+@require_GET
+def account_deleted(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/account_deleted.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def consents(request: HttpRequest) -> HttpResponse:
+    states = consent_states(request.user)
+    if request.method == "POST":
+        form = ConsentForm(request.POST, states=states)
+        if form.is_valid():
+            for state in states:
+                consent_set(user=request.user, kind=state.kind,
+                            granted=form.cleaned_data[state.kind])
+            messages.success(request, _("Thank you. Your choices are saved."))
+            return redirect(path_for("accounts:consents"))
+    else:
+        form = ConsentForm(states=states)
+    return render(request, "accounts/consents.html", {"form": form, "states": states})

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rules.apps.AutodiscoverRulesConfig",
 ]
 
@@ -309,4 +311,6 @@ LOGGING = {
 FAELLES_DEFAULT_HOST = os.environ.get("FAELLES_DEFAULT_HOST", "")
 FAELLES_STATBANK_URL = os.environ.get("FAELLES_STATBANK_URL", "https://api.statbank.dk/v1")
 FAELLES_SITE_URL = os.environ.get("FAELLES_SITE_URL", "http://127.0.0.1:8000")
+# Two-factor login for staff (TOTP, django-otp): the issuer shown in the code app.
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Fælles")
 FAELLES_EDIT_GRACE_MINUTES = int(os.environ.get("FAELLES_EDIT_GRACE_MINUTES", "30"))

@@ -7,7 +7,10 @@ from django.views.decorators.http import require_GET
 
 @require_GET
 def privacy(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/privacy.html")
+    from faelles.core.privacy import privacy_page
+
+    return render(request, "core/privacy.html",
+                  {"page": privacy_page(getattr(request, "municipality", None))})
 
 
 @require_GET
