@@ -1,0 +1,484 @@
+"""Reads of the feedback loop. Each selector runs a fixed number of queries, whatever the
+amount of data (tests pin the counts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from faelles.core.links import path_for
+from faelles.core.models import Municipality
+from faelles.core.roles import RoleName
+from faelles.feedback.models import (
+    COPENHAGEN,
+    Answer,
+    ContributionState,
+    HistoryEntry,
+    HistoryKind,
+    Notification,
+    NotificationPreference,
+    Outcome,
+    ProcessCase,
+    Redaction,
+    Status,
+    deadline_for,
+)
+from faelles.participation.models import Contribution, ContributionKind, Process
+
+# --- building blocks --------------------------------------------------------------------------
+
+def statuses_of(municipality_id: int) -> list[Status]:
+    return list(Status.objects.filter(municipality_id=municipality_id))
+
+
+def _default_status(statuses: Sequence[Status]) -> Status | None:
+    return next((s for s in statuses if s.is_default), statuses[0] if statuses else None)
+
+
+def redact(text: str, passages: Iterable[Redaction]) -> str:
+    """The text with every redacted passage replaced by a visible marker."""
+    for r in passages:
+        if r.passage:
+            text = text.replace(r.passage, "[" + _("removed: %(reason)s") % {"reason": r.reason} + "]")
+    return text
+
+
+def role_label(role: str) -> str:
+    try:
+        return str(RoleName(role).label)
+    except ValueError:
+        return _("the municipality")
+
+
+def actor_label(entry: HistoryEntry | Answer, municipality: Municipality) -> str:
+    """Staff names appear only when the municipality chose to show them."""
+    if isinstance(entry, Answer):
+        name = entry.author.display_name if entry.author_id and entry.author else ""
+        role = entry.author_role
+    else:
+        name, role = entry.actor_name, entry.actor_role
+    if municipality.show_staff_names and name:
+        return f"{name} ({role_label(role)})"
+    return role_label(role)
+
+
+@dataclass
+class Step:
+    at: dt.datetime
+    kind: str
+    label: str
+    detail: str = ""
+    actor: str = ""
+    url: str = ""
+
+
+@dataclass
+class OutcomeView:
+    kind: str
+    kind_label: str
+    title: str
+    url: str
+    explanation: str
+    change: str
+    at: dt.datetime
+    is_example: bool
+    extra: str = ""
+
+
+@dataclass
+class Trace:
+    contribution: Contribution
+    status: Status | None
+    deadline: dt.datetime
+    is_overdue: bool
+    answer: Answer | None
+    answered_at: dt.datetime | None
+    answer_by: str
+    outcomes: list[OutcomeView] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    text: str = ""
+    state: ContributionState | None = None
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+    @property
+    def due_date(self) -> dt.date:
+        """The last local day on which the answer is on time."""
+        return (self.deadline.astimezone(COPENHAGEN) - dt.timedelta(seconds=1)).date()
+
+
+def _outcome_view(o: Outcome) -> OutcomeView:
+    target = o.target
+    extra = ""
+    if o.decision_id and o.decision:
+        d = o.decision
+        extra = ", ".join(x for x in (d.body, d.date.strftime("%d.%m.%Y"), d.reference) if x)
+    if o.initiative_id and o.initiative:
+        extra = _("%(status)s, %(progress)s %% done") % {
+            "status": o.initiative.get_status_display(), "progress": o.initiative.progress_total}
+    return OutcomeView(
+        kind=o.kind, kind_label=str(o.get_kind_display()), title=str(getattr(target, "title", target)),
+        url=target.get_absolute_url() if target is not None else "", explanation=o.explanation,
+        change=o.change, at=o.created_at, is_example=o.is_example, extra=extra,
+    )
+
+
+def _outcomes_qs() -> Any:
+    return Outcome.objects.select_related("decision", "initiative", "document")
+
+
+def traces_for(
+    contributions: Sequence[Contribution], *, with_steps: bool = False,
+    now: dt.datetime | None = None,
+) -> dict[int, Trace]:
+    """Traces for many contributions in a fixed number of queries.
+
+    The contributions must have `process` and `municipality` loaded (select_related).
+    """
+    now = now or timezone.now()
+    if not contributions:
+        return {}
+    ids = [c.pk for c in contributions]
+    municipality = contributions[0].municipality
+    statuses = statuses_of(municipality.pk)
+    default = _default_status(statuses)
+    states = {
+        s.contribution_id: s for s in ContributionState.objects.filter(contribution_id__in=ids)
+        .select_related("status", "answer", "answer__author")
+    }
+    outcomes: dict[int, list[OutcomeView]] = defaultdict(list)
+    for o in _outcomes_qs().filter(contribution_id__in=ids):
+        outcomes[o.contribution_id].append(_outcome_view(o))
+    redactions: dict[int, list[Redaction]] = defaultdict(list)
+    for r in Redaction.objects.filter(contribution_id__in=ids):
+        redactions[r.contribution_id].append(r)
+    history: dict[int, list[HistoryEntry]] = defaultdict(list)
+    if with_steps:
+        for h in (HistoryEntry.objects.filter(contribution_id__in=ids)
+                  .select_related("status", "previous_status", "outcome", "outcome__decision",
+                                  "outcome__initiative", "outcome__document")):
+            history[h.contribution_id].append(h)
+    traces: dict[int, Trace] = {}
+    for c in contributions:
+        state = states.get(c.pk)
+        deadline = deadline_for(c.created_at, c.process.answer_deadline_days,
+                                state.deadline_override if state else None)
+        answered_at = state.answered_at if state else None
+        answer = state.answer if state else None
+        trace = Trace(
+            contribution=c, status=(state.status if state and state.status_id else default),
+            deadline=deadline, is_overdue=answered_at is None and now >= deadline,
+            answer=answer, answered_at=answered_at,
+            answer_by=actor_label(answer, municipality) if answer else "",
+            outcomes=outcomes[c.pk], text=redact(c.text, redactions[c.pk]), state=state,
+        )
+        if with_steps:
+            trace.steps = _steps(c, history[c.pk], municipality, default)
+        traces[c.pk] = trace
+    return traces
+
+
+def _steps(c: Contribution, entries: list[HistoryEntry], municipality: Municipality,
+           default: Status | None) -> list[Step]:
+    steps = [Step(at=c.created_at, kind="received",
+                  label=_("Received"),
+                  detail=_("Status: %(status)s") % {"status": default.name} if default else "")]
+    for h in entries:
+        actor = actor_label(h, municipality)
+        if h.kind == HistoryKind.STATUS and h.status:
+            steps.append(Step(at=h.at, kind=h.kind, actor=actor,
+                              label=_("Status changed to “%(status)s”") % {"status": h.status.name},
+                              detail=h.note))
+        elif h.kind == HistoryKind.ANSWER_PUBLISHED:
+            steps.append(Step(at=h.at, kind=h.kind, actor=actor, label=_("Answer published")))
+        elif h.kind == HistoryKind.ANSWER_EDITED:
+            steps.append(Step(at=h.at, kind=h.kind, actor=actor, label=_("Answer edited"),
+                              detail=h.note))
+        elif h.kind == HistoryKind.OUTCOME and h.outcome:
+            o = _outcome_view(h.outcome)
+            steps.append(Step(at=h.at, kind=h.kind, actor=actor, url=o.url,
+                              label=_("Linked to %(kind)s: %(title)s") % {
+                                  "kind": o.kind_label, "title": o.title},
+                              detail=o.explanation))
+    return steps
+
+
+def contribution_trace(contribution: Contribution) -> Trace:
+    """The trace of one contribution, step by step (for `feedback/_trace.html`)."""
+    return traces_for([contribution], with_steps=True)[contribution.pk]
+
+
+def contribution_for_trace(municipality: Municipality, pk: int) -> Contribution:
+    return (Contribution.objects.select_related("process", "municipality", "author",
+                                                "on_behalf_of", "phase")
+            .get(municipality=municipality, pk=pk))
+
+
+# --- my contributions -------------------------------------------------------------------------
+
+def my_contributions(*, user: Any, municipality: Municipality, limit: int = 200) -> list[Trace]:
+    contributions = list(
+        Contribution.objects.filter(municipality=municipality, author=user)
+        .select_related("process", "municipality").order_by("-created_at", "-id")[:limit]
+    )
+    traces = traces_for(contributions)
+    return [traces[c.pk] for c in contributions]
+
+
+# --- trace pages for decisions, initiatives and goals -----------------------------------------
+
+@dataclass
+class ShapedBy:
+    contribution: Contribution
+    author: str
+    outcomes: list[OutcomeView]
+
+
+def public_author(c: Contribution) -> str:
+    """The name shown publicly: only with consent."""
+    if c.on_behalf_of_id and c.on_behalf_of:
+        org = c.on_behalf_of.name
+    else:
+        org = ""
+    if not c.publish_name:
+        return org or _("Name not published")
+    name = (c.author.display_name if c.author_id and c.author else c.offline_author_name)
+    if org:
+        return f"{name}, {org}" if name else org
+    return name or _("Name not published")
+
+
+def shaped_by(*, outcomes_filter: Q, municipality: Municipality) -> list[ShapedBy]:
+    """Public contributions linked (through outcomes matching the filter) to a target."""
+    rows = list(
+        _outcomes_qs().filter(outcomes_filter, municipality=municipality,
+                              contribution__is_hidden=False,
+                              contribution__withdrawn_at__isnull=True,
+                              contribution__process__is_published=True)
+        .select_related("contribution", "contribution__author", "contribution__on_behalf_of",
+                        "contribution__process")
+        .order_by("contribution__created_at", "contribution_id", "id")
+    )
+    grouped: dict[int, ShapedBy] = {}
+    for o in rows:
+        c = o.contribution
+        item = grouped.get(c.pk)
+        if item is None:
+            item = grouped[c.pk] = ShapedBy(contribution=c, author=public_author(c), outcomes=[])
+        item.outcomes.append(_outcome_view(o))
+    return list(grouped.values())
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+@dataclass
+class Figures:
+    received: int = 0
+    answered: int = 0
+    linked: int = 0
+    median_days: float | None = None
+    overdue: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def share_answered(self) -> float | None:
+        return self.answered / self.received * 100 if self.received else None
+
+    @property
+    def share_linked(self) -> float | None:
+        return self.linked / self.received * 100 if self.received else None
+
+
+def figures(*, municipality: Municipality, process: Process | None = None,
+            now: dt.datetime | None = None) -> dict[int | None, Figures]:
+    """Accountability figures per process (key: process id) and in total (key: None).
+
+    Hidden and withdrawn contributions do not count. Days to answer are calendar days from
+    receipt to the first published answer.
+    """
+    now = now or timezone.now()
+    qs = Contribution.objects.filter(municipality=municipality, is_hidden=False,
+                                     withdrawn_at__isnull=True)
+    if process is not None:
+        qs = qs.filter(process=process)
+    rows = list(qs.values_list("pk", "process_id", "created_at", "title",
+                               "process__answer_deadline_days", "process__title",
+                               "process__slug"))
+    ids = [r[0] for r in rows]
+    states = {s[0]: s[1:] for s in ContributionState.objects.filter(
+        contribution_id__in=ids).values_list("contribution_id", "answered_at",
+                                             "deadline_override")}
+    linked = set(Outcome.objects.filter(contribution_id__in=ids)
+                 .values_list("contribution_id", flat=True))
+    managers = {pc.process_id: pc for pc in ProcessCase.objects.filter(
+        municipality=municipality).select_related("manager")}
+    result: dict[int | None, Figures] = defaultdict(Figures)
+    days: dict[int | None, list[float]] = defaultdict(list)
+    for pk, process_id, created_at, title, deadline_days, ptitle, pslug in rows:
+        answered_at, override = states.get(pk, (None, None))
+        for key in (process_id, None):
+            f = result[key]
+            f.received += 1
+            if answered_at is not None:
+                f.answered += 1
+                days[key].append((answered_at - created_at).total_seconds() / 86400)
+            if pk in linked:
+                f.linked += 1
+        deadline = deadline_for(created_at, deadline_days, override)
+        if answered_at is None and now >= deadline:
+            case = managers.get(process_id)
+            item = {"pk": pk, "title": title, "process": ptitle, "process_slug": pslug,
+                    "deadline": deadline, "days_overdue": (now - deadline).days + 1,
+                    "manager": case.manager.display_name if case and case.manager else ""}
+            result[process_id].overdue.append(item)
+            result[None].overdue.append(item)
+    for key, values in days.items():
+        result[key].median_days = round(statistics.median(values), 1)
+    for f in result.values():
+        f.overdue.sort(key=lambda i: i["deadline"])
+    result.setdefault(None, Figures())
+    return dict(result)
+
+
+# --- hearing memo -----------------------------------------------------------------------------
+
+@dataclass
+class MemoEntry:
+    number: int
+    contribution: Contribution
+    name: str
+    internal_name: str
+    organisation: str
+    address: str
+    text: str
+    is_hidden: bool
+    hidden_reason: str
+    answer: Answer | None
+    changes: list[OutcomeView]
+    other_outcomes: list[OutcomeView]
+    status: Status | None
+
+
+@dataclass
+class Memo:
+    process: Process
+    case: ProcessCase | None
+    sections: list[tuple[str, list[MemoEntry]]]
+    entries: list[MemoEntry]
+    total: int
+    from_organisations: int
+    answered: int
+    with_changes: int
+    anonymous: int
+
+
+def hearing_responses(process: Process) -> Any:
+    """The hearing's responses: contributions of kind "hearing response" (or, in a process
+    without any, everything sent during its hearing phases). Withdrawn ones are not counted."""
+    base = Contribution.objects.filter(process=process, withdrawn_at__isnull=True)
+    if base.filter(kind=ContributionKind.HEARING_RESPONSE).exists():
+        base = base.filter(kind=ContributionKind.HEARING_RESPONSE)
+    else:
+        base = base.filter(phase__type="hearing")
+    return (base.select_related("author", "on_behalf_of", "municipality", "process")
+            .prefetch_related(Prefetch("pillars")).order_by("created_at", "id"))
+
+
+def hearing_memo(*, process: Process, internal: bool = False) -> Memo:
+    contributions = list(hearing_responses(process))
+    traces = traces_for(contributions) if contributions else {}
+    case = ProcessCase.objects.filter(process=process).select_related("manager").first()
+    sections: dict[str, list[MemoEntry]] = defaultdict(list)
+    entries: list[MemoEntry] = []
+    for number, c in enumerate(contributions, start=1):
+        t = traces[c.pk]
+        state = t.state
+        section = (state.memo_section if state and state.memo_section else
+                   ", ".join(p.title for p in c.pillars.all()) or _("General"))
+        public_name = public_author(c)
+        real_name = (c.author.display_name if c.author_id and c.author else c.offline_author_name)
+        address = ""
+        if state and state.address and not state.address_protected and (internal or c.publish_name):
+            address = state.address
+        entry = MemoEntry(
+            number=number, contribution=c, name=public_name,
+            internal_name=real_name or _("Name not given"),
+            organisation=c.on_behalf_of.name if c.on_behalf_of_id and c.on_behalf_of else "",
+            address=address, text=t.text, is_hidden=c.is_hidden, hidden_reason=c.hidden_reason,
+            answer=t.answer,
+            changes=[o for o in t.outcomes if o.kind == "document_change"],
+            other_outcomes=[o for o in t.outcomes if o.kind != "document_change"],
+            status=t.status,
+        )
+        sections[section].append(entry)
+        entries.append(entry)
+    return Memo(
+        process=process, case=case, sections=sorted(sections.items(), key=lambda kv: kv[0]),
+        entries=entries, total=len(entries),
+        from_organisations=sum(1 for e in entries if e.organisation),
+        answered=sum(1 for e in entries if e.answer is not None),
+        with_changes=sum(1 for e in entries if e.changes),
+        anonymous=sum(1 for e in entries if not e.contribution.publish_name),
+    )
+
+
+# --- politicians' overview --------------------------------------------------------------------
+
+@dataclass
+class ProcessOverview:
+    process: Process
+    figures: Figures
+    over_threshold: list[Contribution]
+    memo_status: str
+    case: ProcessCase | None
+
+
+def politician_overview(*, municipality: Municipality) -> tuple[list[ProcessOverview], Figures]:
+    processes = list(Process.objects.filter(municipality=municipality, is_published=True)
+                     .prefetch_related("phases").order_by("-created_at", "-id"))
+    figs = figures(municipality=municipality)
+    cases = {c.process_id: c for c in ProcessCase.objects.filter(municipality=municipality)}
+    over: dict[int, list[Contribution]] = defaultdict(list)
+    threshold_q = Q()
+    for p in processes:
+        if p.support_threshold:
+            threshold_q |= Q(process=p, confirmed_support_count__gte=p.support_threshold)
+    if threshold_q:
+        for c in Contribution.objects.filter(threshold_q, is_hidden=False,
+                                             withdrawn_at__isnull=True).order_by(
+                                                 "-confirmed_support_count", "id"):
+            over[c.process_id].append(c)
+    rows = [ProcessOverview(process=p, figures=figs.get(p.pk, Figures()),
+                            over_threshold=over[p.pk],
+                            memo_status=cases[p.pk].get_memo_status_display() if p.pk in cases
+                            else "", case=cases.get(p.pk))
+            for p in processes]
+    return rows, figs[None]
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+def notifications_for(*, user: Any, municipality: Municipality, limit: int = 50) -> list[Notification]:
+    return list(Notification.objects.filter(user=user, municipality=municipality)[:limit])
+
+
+def unread_count(*, user: Any, municipality: Municipality) -> int:
+    return Notification.objects.filter(user=user, municipality=municipality,
+                                       read_at__isnull=True).count()
+
+
+def preferences_for(user: Any) -> dict[str, str]:
+    return dict(NotificationPreference.objects.filter(user=user).values_list("kind", "frequency"))
+
+
+def trace_url(contribution_id: int) -> str:
+    return path_for("feedback:trace", pk=contribution_id)
