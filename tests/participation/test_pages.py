@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from faelles.participation import services
-from faelles.participation.models import Comment, Contribution, Support
 
 pytestmark = pytest.mark.django_db
 
