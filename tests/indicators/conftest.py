@@ -42,10 +42,13 @@ def make_indicator(goal: Goal) -> Callable[..., Indicator]:
         counter["n"] += 1
         values: dict[str, Any] = {
             "municipality": goal.municipality, "goal": goal, "slug": f"ind-{counter['n']}",
-            "title": f"Indikator {counter['n']}", "title_en": f"Indicator {counter['n']}",
+            "title_da": f"Indikator {counter['n']}", "title_en": f"Indicator {counter['n']}",
             "unit": "t", "direction": "decrease",
         }
         values.update(fields)
+        # Plain `title` means the Danish one (the default language), whatever is active.
+        if "title" in values:
+            values["title_da"] = values.pop("title")
         if "goal" in fields:
             values["municipality"] = fields["goal"].municipality
         return Indicator.objects.create(**values)
