@@ -7,6 +7,7 @@ notification about something that did not happen.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -114,8 +115,12 @@ def _history(*, contribution: Contribution, kind: str, actor: Any, **fields: Any
 
 def status_change(
     *, contribution: Contribution, status: Status, actor: Any, note: str = "",
+    at: dt.datetime | None = None, silent: bool = False,
 ) -> ContributionState:
-    """Give a contribution a new status; history, audit and notification follow."""
+    """Give a contribution a new status; history, audit and notification follow.
+
+    `at` and `silent` are for recording past events (imports, demo): no one is notified.
+    """
     _require(actor, "feedback.answer_contribution", contribution)
     if status.municipality_id != contribution.municipality_id:
         raise ValidationError("The status belongs to another municipality.")
@@ -126,12 +131,14 @@ def status_change(
         if previous.pk == status.pk and state.status_id is not None:
             return state
         state.status = status
-        state.status_changed_at = timezone.now()
+        state.status_changed_at = at or timezone.now()
         state.save(update_fields=["status", "status_changed_at"])
         _history(contribution=contribution, kind=HistoryKind.STATUS, actor=actor,
-                 status=status, previous_status=previous, note=note)
+                 status=status, previous_status=previous, note=note, at=state.status_changed_at)
         audit_log(actor=actor, action="feedback.status_change", obj=state, before=before,
                   after=snapshot(state))
+        if silent:
+            return state
         notify_contribution(
             contribution=contribution, kind=EventKind.STATUS,
             event_key=f"status:{contribution.pk}:{state.status_changed_at.timestamp():.0f}:{status.pk}",
@@ -147,6 +154,7 @@ def status_change(
 def answer_publish(
     *, contributions: Sequence[Contribution], text: str, actor: Any,
     status: Status | None = None, is_example: bool = False,
+    at: dt.datetime | None = None, silent: bool = False,
 ) -> Answer:
     """Publish one public answer for one or many contributions of the same process.
 
@@ -166,7 +174,7 @@ def answer_publish(
         _require(actor, "feedback.answer_contribution", contribution)
     municipality = first.municipality
     answered = status or status_by_kind(municipality=municipality, kind="answered")
-    now = timezone.now()
+    now = at or timezone.now()
     with transaction.atomic():
         answer = Answer.objects.create(
             municipality_id=first.municipality_id, process_id=first.process_id, text=text,
@@ -199,6 +207,8 @@ def answer_publish(
             if change_status:
                 _history(contribution=contribution, kind=HistoryKind.STATUS, actor=actor,
                          status=answered, previous_status=previous, at=now)
+            if silent:
+                continue
             # One event per contribution: an author of three answered contributions hears about
             # each, and the status change travels in the same message.
             notify_contribution(
@@ -247,7 +257,8 @@ def answer_edit(*, answer: Answer, text: str, actor: Any, reason: str = "") -> A
 
 def outcome_link(
     *, contribution: Contribution, target: models.Model, explanation: str, actor: Any,
-    change: str = "", is_example: bool = False,
+    change: str = "", is_example: bool = False, at: dt.datetime | None = None,
+    silent: bool = False,
 ) -> Outcome:
     """Link a contribution to a decision, a document change or an initiative.
 
@@ -270,12 +281,15 @@ def outcome_link(
             municipality_id=contribution.municipality_id, contribution=contribution, kind=kind,
             explanation=explanation, change=change,
             created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            is_example=is_example, **{_target_field(kind): target},
+            is_example=is_example, created_at=at or timezone.now(),
+            **{_target_field(kind): target},
         )
         _history(contribution=contribution, kind=HistoryKind.OUTCOME, actor=actor,
-                 outcome=outcome)
+                 outcome=outcome, at=outcome.created_at)
         audit_log(actor=actor, action="feedback.outcome_link", obj=outcome,
                   after=snapshot(outcome))
+        if silent:
+            return outcome
         notify_contribution(
             contribution=contribution, kind=EventKind.OUTCOME,
             event_key=f"outcome:{outcome.pk}",
