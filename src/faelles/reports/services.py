@@ -1,0 +1,155 @@
+"""Writes for the annual report: create an edition (freezing the data), edit its texts,
+generate its HTML and PDF files, publish it."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from faelles.core.audit import audit_log, snapshot
+from faelles.core.models import Municipality
+from faelles.reports import render, selectors
+from faelles.reports.models import EditionStatus, ReportEdition, SectionText
+
+LANGS = ("da", "en")
+
+
+def edition_create(
+    *, municipality: Municipality, year: int, actor: Any = None,
+    foreword_da: str = "", foreword_en: str = "",
+) -> ReportEdition:
+    """A new draft edition for `year` with the data frozen now, and what changed since the
+    previous edition frozen with it (so the comparison, too, never moves)."""
+    if ReportEdition.objects.filter(municipality=municipality, year=year).exists():
+        raise ValidationError({"year": _("There is already an edition for %(year)s.")
+                               % {"year": year}})
+    data = selectors.snapshot_build(municipality=municipality, year=year)
+    previous = selectors.previous_edition(municipality=municipality, year=year)
+    data["changes"] = selectors.snapshot_changes(previous.snapshot if previous else None, data)
+    with transaction.atomic():
+        edition = ReportEdition.objects.create(
+            municipality=municipality, year=year, snapshot=data,
+            foreword_da=foreword_da, foreword_en=foreword_en or None,
+        )
+        audit_log(actor=actor, action="report.create", obj=edition,
+                  after={"year": year, "frozen_at": data["frozen_at"]})
+    return edition
+
+
+def section_text_set(
+    *, edition: ReportEdition, key: str, text_da: str, text_en: str = "", actor: Any = None
+) -> SectionText:
+    section, _created = SectionText.objects.get_or_create(
+        edition=edition, key=key, defaults={"municipality_id": edition.municipality_id},
+    )
+    before = snapshot(section)
+    section.text_da, section.text_en = text_da, text_en or None
+    section.updated_at = timezone.now()
+    section.save()
+    audit_log(actor=actor, action="report.section_text", obj=section, before=before,
+              after=snapshot(section))
+    return section
+
+
+def _progress(edition: ReportEdition, percent: int, message: str) -> None:
+    # update() instead of save(): the status page polls these two columns while the rest of
+    # the row may be edited in the admin.
+    ReportEdition.objects.filter(pk=edition.pk).update(
+        progress=percent, progress_message=message[:200]
+    )
+
+
+def edition_generate_start(*, edition: ReportEdition, actor: Any = None) -> ReportEdition:
+    """Mark the edition as generating and queue the work (the status page shows progress)."""
+    from faelles.reports.tasks import generate_edition
+
+    previous_status = edition.status
+    ReportEdition.objects.filter(pk=edition.pk).update(
+        status=EditionStatus.GENERATING, progress=0, error="",
+        progress_message=_("Waiting for the task queue"),
+    )
+    audit_log(actor=actor, action="report.generate", obj=edition)
+    transaction.on_commit(
+        lambda: generate_edition.enqueue(edition.pk, previous_status)
+    )
+    edition.refresh_from_db()
+    return edition
+
+
+def edition_generate(
+    *, edition: ReportEdition, final_status: str = EditionStatus.DRAFT
+) -> ReportEdition:
+    """Render the HTML and the PDF in both languages from the snapshot, storing progress.
+
+    Runs in the task worker. On failure the edition goes back to `final_status` with the error
+    kept for the status page; old files stay until new ones are complete.
+    """
+    started = time.perf_counter()
+    texts = selectors.section_texts(edition)
+    files: dict[str, bytes] = {}
+    pages: dict[str, int] = {}
+    steps = len(LANGS) * 2
+    step = 0
+    try:
+        for lang in LANGS:
+            foreword = getattr(edition, f"foreword_{lang}") or edition.foreword_da or ""
+            _progress(edition, int(100 * step / steps) + 1,
+                      _("Writing the HTML report (%(lang)s)") % {"lang": lang})
+            html = render.render_document(
+                snapshot=edition.snapshot, lang=lang, foreword=foreword, texts=texts,
+                for_pdf=False, stylesheet_url=static("reports/report.css"),
+            )
+            files[f"html_{lang}"] = html.encode()
+            step += 1
+            _progress(edition, int(100 * step / steps),
+                      _("Laying out the PDF (%(lang)s)") % {"lang": lang})
+            pdf_html = render.render_document(
+                snapshot=edition.snapshot, lang=lang, foreword=foreword, texts=texts,
+                for_pdf=True,
+            )
+            files[f"pdf_{lang}"], pages[lang] = render.render_pdf(pdf_html)
+            step += 1
+    except Exception as exc:
+        ReportEdition.objects.filter(pk=edition.pk).update(
+            status=final_status, error=f"{type(exc).__name__}: {exc}"[:2000], progress=0,
+            progress_message="",
+        )
+        raise
+    edition.refresh_from_db()
+    slug = f"{edition.municipality_id}-{edition.year}"
+    for name, content in files.items():
+        kind, lang = name.split("_")
+        old = getattr(edition, name)
+        if old:
+            old.delete(save=False)
+        filename = f"sdg-report-{slug}-{lang}.{kind}"
+        getattr(edition, name).save(filename, ContentFile(content), save=False)
+    edition.pdf_pages_da, edition.pdf_pages_en = pages.get("da"), pages.get("en")
+    edition.status = final_status
+    edition.progress = 100
+    edition.progress_message = _("Done")
+    edition.generated_at = timezone.now()
+    edition.generation_seconds = round(time.perf_counter() - started, 2)
+    edition.error = ""
+    edition.save()
+    return edition
+
+
+def edition_publish(*, edition: ReportEdition, actor: Any = None) -> ReportEdition:
+    if not edition.is_generated:
+        raise ValidationError(_("Generate the report before you publish it."))
+    # Not the whole row in the log: the snapshot is large and never changes.
+    before = {"status": edition.status}
+    edition.status = EditionStatus.PUBLISHED
+    edition.published_at = edition.published_at or timezone.now()
+    edition.save(update_fields=["status", "published_at"])
+    audit_log(actor=actor, action="report.publish", obj=edition, before=before,
+              after={"status": edition.status, "published_at": edition.published_at.isoformat()})
+    return edition
