@@ -138,6 +138,13 @@ def public_indicators(municipality: Municipality) -> QuerySet[LocalIndicator]:
     )
 
 
+def public_indicator_id(municipality: Municipality, slug: str) -> int | None:
+    return (
+        LocalIndicator.objects.filter(PUBLIC_INDICATOR, municipality=municipality, slug=slug)
+        .values_list("id", flat=True).first()
+    )
+
+
 def public_observations(municipality: Municipality) -> QuerySet[Observation]:
     return Observation.objects.filter(
         _prefixed(PUBLIC_INDICATOR, "indicator__"), municipality=municipality

@@ -309,10 +309,10 @@ def list_observations(
     request: HttpRequest, slug: Slug, filters: Query[s.ObservationFilters]
 ) -> dict[str, Any]:
     municipality = request_municipality(request)
-    indicator = _one(
-        selectors.public_indicators(municipality).only("id", "slug"), slug=slug
-    )
-    qs = selectors.public_observations(municipality).filter(indicator=indicator)
+    indicator_id = selectors.public_indicator_id(municipality, slug)
+    if indicator_id is None:
+        raise Http404
+    qs = selectors.public_observations(municipality).filter(indicator_id=indicator_id)
     if filters.year_from is not None:
         qs = qs.filter(year__gte=filters.year_from)
     if filters.year_to is not None:
