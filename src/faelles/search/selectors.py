@@ -59,13 +59,16 @@ def search(
         # Only constants and placeholders are interpolated below; user input goes in params.
         sql = (
             f"SELECT d.* FROM search_searchdocument d, "  # noqa: S608
-            f"plainto_tsquery('{config}'::regconfig, %s) q "
+            f"to_tsquery('{config}'::regconfig, %s) q "
             f"WHERE d.language = %s AND {vector} @@ q "
             f"AND (d.municipality_id = %s OR d.municipality_id IS NULL){kind_sql} "
             f"ORDER BY ts_rank(setweight(to_tsvector('{config}'::regconfig, d.title), 'A') || "
             f"{vector}, q) DESC, d.id LIMIT %s"
         )
-        params = [" ".join(words), lang, municipality_id, *(kinds or []), limit]
+        # Words are \w+ runs, so no tsquery operators can come from users. Prefix matching on
+        # longer words, as on SQLite, so "affaldet" also finds "affaldsmængden".
+        tsquery = " & ".join(f"{w}:*" if len(w) >= 4 else w for w in words)
+        params = [tsquery, lang, municipality_id, *(kinds or []), limit]
     else:
         stems = sorted(set(stem_words(" ".join(words), lang)))
         if not stems:

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -76,6 +77,8 @@ class StrategyAdmin(MunicipalAdmin, TranslationAdmin):
                 "parent_id", flat=True
             ).first()
         obj._old_parent_id = old_parent
+        if hasattr(obj, "updated_at"):
+            obj.updated_at = timezone.now()  # "latest activity" on the front page
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:

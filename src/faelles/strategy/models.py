@@ -30,7 +30,7 @@ class Content(MunicipalOwned):
         _("example content"), default=False,
         help_text=_("Invented for the demo; shown with an 'example' label."),
     )
-    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
     class Meta:
         abstract = True
