@@ -171,3 +171,25 @@ def test_open_redirect_is_refused(municipality, make_user, client_for):
     device = TOTPDevice.objects.get(user=staff)
     response = client.post("/konto/to-faktor/?next=https://evil.example/", {"token": code(device)})
     assert response["Location"] == "/konto/"
+
+
+def test_admin_sets_the_requirement_in_the_back_office(municipality, other_municipality,
+                                                       make_user, client_for):
+    MunicipalityPolicy.objects.create(municipality=other_municipality,
+                                      require_staff_two_factor=True)
+    admin = make_user(roles=("admin",), municipality=municipality)
+    editor = make_user(roles=("editor",), municipality=municipality)
+    client = client_for(admin)
+    assert client.get("/admin/accounts/municipalitypolicy/").status_code == 200
+    response = client.post("/admin/accounts/municipalitypolicy/add/", {
+        "hearing_response_retention_years": "7",
+    })
+    assert response.status_code == 302, response.content[:300]
+    policy = MunicipalityPolicy.objects.get(municipality=municipality)
+    assert policy.hearing_response_retention_years == 7
+    # The other municipality's row is not listed; editors cannot change the setting.
+    listing = client_for(admin).get("/admin/accounts/municipalitypolicy/")
+    assert listing.status_code == 200
+    assert "Albertslund" in listing.content.decode()
+    assert "Andeby" not in listing.content.decode()
+    assert client_for(editor).get("/admin/accounts/municipalitypolicy/").status_code in (302, 403)

@@ -7,7 +7,13 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from faelles.accounts.models import Organisation, OrganisationMembership, Role, User
+from faelles.accounts.models import (
+    MunicipalityPolicy,
+    Organisation,
+    OrganisationMembership,
+    Role,
+    User,
+)
 from faelles.core.admin import AuditedAdmin, MunicipalAdmin
 from faelles.core.audit import audit_log
 from faelles.core.tenancy import request_municipality
@@ -124,3 +130,24 @@ class OrganisationMembershipAdmin(AuditedAdmin):
         super().save_model(request, obj, form, change)
 
 
+
+
+@admin.register(MunicipalityPolicy)
+class MunicipalityPolicyAdmin(AuditedAdmin):
+    """One row per municipality: admins see and change only their own."""
+
+    list_display = ["municipality", "require_staff_two_factor", "hearing_response_retention_years"]
+    exclude = ["municipality"]
+
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        return super().get_queryset(request).filter(municipality=request_municipality(request))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        municipality = request_municipality(request)
+        exists = MunicipalityPolicy.objects.filter(municipality=municipality).exists()
+        return super().has_add_permission(request) and not exists
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.municipality = request_municipality(request)
+        super().save_model(request, obj, form, change)
