@@ -106,7 +106,7 @@ def test_source_change_is_marked(
 
 def test_downloads(client_for: Callable[..., Any], co2: Indicator) -> None:
     client = client_for(None)
-    response = client.get("/data/co2/download.csv", {"Bydel": "Område 0"})
+    response = client.get("/data/co2/hent.csv", {"Bydel": "Område 0"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == ["Year", "Bydel", "Value", "Source"]
@@ -114,15 +114,15 @@ def test_downloads(client_for: Callable[..., Any], co2: Indicator) -> None:
     assert {row[1] for row in rows[1:]} == {"Område 0"}
 
     everything = list(csv.reader(io.StringIO(
-        client.get("/data/co2/download.csv", {"all": "1"}).content.decode()
+        client.get("/data/co2/hent.csv", {"all": "1"}).content.decode()
     )))
     assert len(everything) == 1 + 18
 
-    data = json.loads(client.get("/data/co2/download.json").content)
+    data = json.loads(client.get("/data/co2/hent.json").content)
     assert data["indicator"]["slug"] == "co2"
     assert len(data["observations"]) == 6
     assert data["assessments"][0]["receipt"]["latest_year"] == 2020
-    data = json.loads(client.get("/data/co2/download.json", {"all": "1"}).content)
+    data = json.loads(client.get("/data/co2/hent.json", {"all": "1"}).content)
     assert len(data["observations"]) == 18
     assert len(data["assessments"]) == 3
 

@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin
 
 from faelles.core.admin import MunicipalAdmin
@@ -232,6 +233,18 @@ class IndicatorAdmin(MunicipalAdmin, TranslationAdmin):
         return self._render(request, "admin/indicators/indicator/import_csv.html", {
             "title": _("Upload data for %(indicator)s") % {"indicator": indicator.title},
             "indicator": indicator, "form": form, "errors": errors, "change_url": change_url,
+            "crumb": _("Upload CSV file"), "submit_label": _("Import"),
+            "error_heading": ngettext(
+                "Nothing was imported. The file has %(count)s error:",
+                "Nothing was imported. The file has %(count)s errors:", len(errors),
+            ) % {"count": len(errors)},
+            "retry_text": _(
+                "Correct the file and upload it again. All rows are imported, or none."
+            ),
+            "note": _(
+                "Values for periods that already exist are updated; the old value is kept in "
+                "the history."
+            ),
         })
 
     def add_value_view(self, request: HttpRequest, pk: int) -> HttpResponse:
@@ -267,6 +280,12 @@ class IndicatorAdmin(MunicipalAdmin, TranslationAdmin):
         return self._render(request, "admin/indicators/indicator/add_value.html", {
             "title": _("Add a value to %(indicator)s") % {"indicator": indicator.title},
             "indicator": indicator, "form": form, "errors": errors, "change_url": change_url,
+            "crumb": _("Add a value"), "submit_label": _("Save"),
+            "error_heading": _("The value was not saved:"), "retry_text": "",
+            "note": _(
+                "If the period already has a value, it is replaced; the old value is kept in "
+                "the history."
+            ),
         })
 
 
