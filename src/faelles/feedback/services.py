@@ -39,6 +39,7 @@ from faelles.feedback.models import (
     Outbox,
     Outcome,
     OutcomeKind,
+    Redaction,
     Status,
 )
 from faelles.participation.models import Contribution
@@ -330,6 +331,22 @@ def state_update_details(
         audit_log(actor=actor, action="feedback.state_details", obj=state, before=before,
                   after=snapshot(state))
     return state
+
+
+def redaction_add(
+    *, contribution: Contribution, passage: str, reason: str, actor: Any,
+) -> Redaction:
+    """Remove a passage (e.g. someone else's personal data) wherever feedback shows the text."""
+    _require(actor, "feedback.answer_contribution", contribution)
+    if not passage.strip() or passage not in contribution.text:
+        raise ValidationError(_("The passage is not in the text."))
+    with transaction.atomic():
+        redaction = Redaction.objects.create(
+            municipality_id=contribution.municipality_id, contribution=contribution,
+            passage=passage, reason=reason)
+        audit_log(actor=actor, action="feedback.redaction_add", obj=redaction,
+                  after=snapshot(redaction))
+    return redaction
 
 
 # --- following --------------------------------------------------------------------------------
