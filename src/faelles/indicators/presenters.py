@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from faelles.indicators import charts, progress
 from faelles.indicators.models import Assessment, Indicator, disaggregation_key
-from faelles.indicators.periods import Period
+from faelles.indicators.periods import AnnualRule, Period
 from faelles.indicators.selectors import IndicatorData, ObservationRow
 
 RESERVED_PARAMS = frozenset({"series", "units", "all"})
@@ -110,7 +110,25 @@ def source_breaks(rows: list[ObservationRow]) -> list[tuple[ObservationRow, str]
     return result
 
 
-def projection_points(receipt: Mapping[str, Any], to_year: int) -> list[tuple[float, float]]:
+def annual_offset(rule: str) -> float:
+    """Where in its year the yearly value of a sub-annual series sits on the chart: at its
+    chosen quarter or month, or mid-year for a mean, so the projection starts at the data."""
+    try:
+        parsed = AnnualRule.parse(rule)
+    except ValueError:
+        return 0.0
+    if parsed.kind == "mean":
+        return 0.5
+    if parsed.kind == "quarter" and parsed.number:
+        return (parsed.number - 1) / 4
+    if parsed.kind == "month" and parsed.number:
+        return (parsed.number - 1) / 12
+    return 0.0
+
+
+def projection_points(
+    receipt: Mapping[str, Any], to_year: int, offset: float = 0.0
+) -> list[tuple[float, float]]:
     """The path from the latest value to the target year at the observed rate (the receipt's
     own arithmetic, so the chart and the plain-words text always agree)."""
     rate = receipt.get("observed_rate")
@@ -124,8 +142,12 @@ def projection_points(receipt: Mapping[str, Any], to_year: int) -> list[tuple[fl
                 points.append((float(year), latest * (1 + rate) ** (year - latest_year)))
             except OverflowError:
                 break
-        return [(x, y) for x, y in points if math.isfinite(y)]
-    return [(float(latest_year), latest), (float(to_year), latest + rate * (to_year - latest_year))]
+        points = [(x, y) for x, y in points if math.isfinite(y)]
+    else:
+        points = [(float(latest_year), latest),
+                  (float(to_year), latest + rate * (to_year - latest_year))]
+    # Only the start moves: the target year is the deadline, whatever the data's rhythm.
+    return [(x + offset, y) if i == 0 else (x, y) for i, (x, y) in enumerate(points)]
 
 
 def chart_svg(indicator: Indicator, selection: Selection, lang: str) -> str:
@@ -155,7 +177,9 @@ def chart_svg(indicator: Indicator, selection: Selection, lang: str) -> str:
         if assessment.target_value is not None:
             target = charts.TargetMark(assessment.target_value, to_year)
         if assessment.receipt:
-            points = projection_points(assessment.receipt, to_year)
+            points = projection_points(
+                assessment.receipt, to_year, annual_offset(indicator.annual_rule)
+            )
             if len(points) >= 2:
                 projection = charts.Projection(points, style=0)
     breaks = [
