@@ -34,7 +34,7 @@ def _run_parallel(jobs: list[Any]) -> list[Any]:
         try:
             barrier.wait(timeout=30)
             results[i] = job()
-        except Exception as exc:  # noqa: BLE001 - reported by the test
+        except Exception as exc:
             results[i] = exc
         finally:
             connections.close_all()

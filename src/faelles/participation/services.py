@@ -13,14 +13,15 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from faelles.accounts.models import Organisation, OrganisationMembership, User
-from faelles.core.audit import audit_log, snapshot
+from faelles.core.audit import audit_log
+from faelles.core.audit import snapshot as core_snapshot
 from faelles.core.permissions import can
 from faelles.core.uploads import CleanFile
 from faelles.participation import phases
@@ -82,6 +83,36 @@ class ParticipationError(Exception):
 
 class RateLimited(ParticipationError):
     pass
+
+
+def snapshot(obj: Any) -> dict[str, Any] | None:
+    """Like core.audit.snapshot, but an empty image field is recorded as "" (core's file check
+    raises on an empty FieldFile)."""
+    if obj is None:
+        return None
+    data: dict[str, Any] = {}
+    for f in obj._meta.concrete_fields:
+        if isinstance(f, models.FileField):
+            data[f.attname] = getattr(obj, f.attname).name or ""
+    rest = core_snapshot(_WithoutFiles(obj)) or {}
+    return {**rest, **data}
+
+
+class _WithoutFiles:
+    """A read-only view of a model instance that hides its file fields from core_snapshot."""
+
+    def __init__(self, obj: Any) -> None:
+        self._obj = obj
+        self._meta = _MetaWithoutFiles(obj._meta)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._obj, name)
+
+
+class _MetaWithoutFiles:
+    def __init__(self, meta: Any) -> None:
+        self.concrete_fields = [f for f in meta.concrete_fields
+                                if not isinstance(f, models.FileField)]
 
 
 # -- Validation shared by forms and services -------------------------------------------------
