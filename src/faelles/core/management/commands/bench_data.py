@@ -48,31 +48,222 @@ MAIN_SHARE = 0.72
 
 PRESETS: dict[str, dict[str, int]] = {
     "small": {"users": 2_000, "contributions": 1_000, "comments": 5_000, "supports": 20_000},
-    "medium": {"users": 50_000, "contributions": 10_000, "comments": 80_000,
-               "supports": 500_000},
-    "madrid": {"users": 500_000, "contributions": 30_000, "comments": 250_000,
-               "supports": 1_700_000},
+    "medium": {"users": 50_000, "contributions": 10_000, "comments": 80_000, "supports": 500_000},
+    "madrid": {
+        "users": 500_000,
+        "contributions": 30_000,
+        "comments": 250_000,
+        "supports": 1_700_000,
+    },
 }
 
-FIRST = ("Anna Mette Lars Jens Sofie Mikkel Fatima Ali Emma Noah Ida Oscar Freja Karl Aisha "
-         "Mohammed Line Peter Hanne Søren Birgitte Rasmus Camilla Yusuf Maja Lukas Nanna Ole "
-         "Ingrid Henrik Zainab Emil Laura Kasper Signe Malthe Ella William Karen Bo").split()
-LAST = ("Jensen Nielsen Hansen Pedersen Andersen Christensen Larsen Sørensen Rasmussen "
-        "Jørgensen Petersen Madsen Kristensen Olsen Thomsen Poulsen Johansen Møller Mortensen "
-        "Ahmed Hussein Yilmaz Khan Berg Lund Holm Dahl Bak Krogh Friis").split()
-WORDS = (
-    "cykelsti byrum legeplads grønne arealer træer bænke lys tryghed fællesskab naboer skole "
-    "børnehave ældre unge bus station parkering affald sortering genbrug energi solceller "
-    "regnvand skybrud biodiversitet vilde blomster bier sø park Vestskoven idrætshal "
-    "forening kultur bibliotek musik marked café torv stier fortov vej fartbump belysning "
-    "hærværk hundeskov frugttræer køkkenhave delebil ladestander varme fjernvarme isolering "
-    "boliger rækkehuse Galgebakken Hyldespjældet Kanalgaden centrum Herstedvester mødested "
-    "aktiviteter sommer vinter weekend aften morgen borgere kommunen politikerne forslag "
-    "idé ønske behov problem løsning mulighed plads sted område kvarter by hverdag "
-    "sundhed bevægelse løb gåture hunde katte fugle frøer vand klima CO2 støj luft").split()
-GLUE = "og men også fordi så når hvor som til for med på i ved fra mere mindre flere".split()
-TITLE_OPENERS = ("Flere", "Bedre", "Nye", "Mere", "Tryggere", "Grønnere", "Plads til",
-                 "Lad os få", "Ønske om", "Forslag:", "Hvad med", "Bevar")
+FIRST = [
+    "Anna",
+    "Mette",
+    "Lars",
+    "Jens",
+    "Sofie",
+    "Mikkel",
+    "Fatima",
+    "Ali",
+    "Emma",
+    "Noah",
+    "Ida",
+    "Oscar",
+    "Freja",
+    "Karl",
+    "Aisha",
+    "Mohammed",
+    "Line",
+    "Peter",
+    "Hanne",
+    "Søren",
+    "Birgitte",
+    "Rasmus",
+    "Camilla",
+    "Yusuf",
+    "Maja",
+    "Lukas",
+    "Nanna",
+    "Ole",
+    "Ingrid",
+    "Henrik",
+    "Zainab",
+    "Emil",
+    "Laura",
+    "Kasper",
+    "Signe",
+    "Malthe",
+    "Ella",
+    "William",
+    "Karen",
+    "Bo",
+]
+LAST = [
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Christensen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+    "Petersen",
+    "Madsen",
+    "Kristensen",
+    "Olsen",
+    "Thomsen",
+    "Poulsen",
+    "Johansen",
+    "Møller",
+    "Mortensen",
+    "Ahmed",
+    "Hussein",
+    "Yilmaz",
+    "Khan",
+    "Berg",
+    "Lund",
+    "Holm",
+    "Dahl",
+    "Bak",
+    "Krogh",
+    "Friis",
+]
+WORDS = [
+    "cykelsti",
+    "byrum",
+    "legeplads",
+    "grønne",
+    "arealer",
+    "træer",
+    "bænke",
+    "lys",
+    "tryghed",
+    "fællesskab",
+    "naboer",
+    "skole",
+    "børnehave",
+    "ældre",
+    "unge",
+    "bus",
+    "station",
+    "parkering",
+    "affald",
+    "sortering",
+    "genbrug",
+    "energi",
+    "solceller",
+    "regnvand",
+    "skybrud",
+    "biodiversitet",
+    "vilde",
+    "blomster",
+    "bier",
+    "sø",
+    "park",
+    "Vestskoven",
+    "idrætshal",
+    "forening",
+    "kultur",
+    "bibliotek",
+    "musik",
+    "marked",
+    "café",
+    "torv",
+    "stier",
+    "fortov",
+    "vej",
+    "fartbump",
+    "belysning",
+    "hærværk",
+    "hundeskov",
+    "frugttræer",
+    "køkkenhave",
+    "delebil",
+    "ladestander",
+    "varme",
+    "fjernvarme",
+    "isolering",
+    "boliger",
+    "rækkehuse",
+    "Galgebakken",
+    "Hyldespjældet",
+    "Kanalgaden",
+    "centrum",
+    "Herstedvester",
+    "mødested",
+    "aktiviteter",
+    "sommer",
+    "vinter",
+    "weekend",
+    "aften",
+    "morgen",
+    "borgere",
+    "kommunen",
+    "politikerne",
+    "forslag",
+    "idé",
+    "ønske",
+    "behov",
+    "problem",
+    "løsning",
+    "mulighed",
+    "plads",
+    "sted",
+    "område",
+    "kvarter",
+    "by",
+    "hverdag",
+    "sundhed",
+    "bevægelse",
+    "løb",
+    "gåture",
+    "hunde",
+    "katte",
+    "fugle",
+    "frøer",
+    "vand",
+    "klima",
+    "CO2",
+    "støj",
+    "luft",
+]
+GLUE = [
+    "og",
+    "men",
+    "også",
+    "fordi",
+    "så",
+    "når",
+    "hvor",
+    "som",
+    "til",
+    "for",
+    "med",
+    "på",
+    "i",
+    "ved",
+    "fra",
+    "mere",
+    "mindre",
+    "flere",
+]
+TITLE_OPENERS = (
+    "Flere",
+    "Bedre",
+    "Nye",
+    "Mere",
+    "Tryggere",
+    "Grønnere",
+    "Plads til",
+    "Lad os få",
+    "Ønske om",
+    "Forslag:",
+    "Hvad med",
+    "Bevar",
+)
 
 
 class RowWriter:
@@ -106,9 +297,11 @@ class RowWriter:
         self.n_given = len(given)
         # Only values that need adapting go through Django's conversion.
         self.convert = [
-            i for i, f in enumerate(fields[: self.n_given])
-            if isinstance(f, (models.DateTimeField, models.DateField, models.JSONField,
-                              models.DecimalField))
+            i
+            for i, f in enumerate(fields[: self.n_given])
+            if isinstance(
+                f, (models.DateTimeField, models.DateField, models.JSONField, models.DecimalField)
+            )
         ]
         self.count = 0
 
@@ -128,14 +321,17 @@ class RowWriter:
         table = connection.ops.quote_name(self.table)
         written = 0
         if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-                    for row in self._prepared(rows):
-                        copy.write_row(row)
-                        written += 1
+            with (
+                connection.cursor() as cursor,
+                cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy,
+            ):
+                for row in self._prepared(rows):
+                    copy.write_row(row)
+                    written += 1
         else:
             marks = ", ".join(["%s"] * len(self.columns))
-            sql = f"INSERT INTO {table} ({quoted}) VALUES ({marks})"
+            # Table and columns come from the models, never from input.
+            sql = f"INSERT INTO {table} ({quoted}) VALUES ({marks})"  # noqa: S608
             chunk: list[tuple[Any, ...]] = []
             with connection.cursor() as cursor:
                 for row in self._prepared(rows):
@@ -156,8 +352,9 @@ def next_id(model: type[models.Model]) -> int:
     return (top or 0) + 1
 
 
-def skewed_counts(rng: random.Random, n: int, total: int, *, alpha: float = 1.15,
-                  cap: int | None = None) -> list[int]:
+def skewed_counts(
+    rng: random.Random, n: int, total: int, *, alpha: float = 1.15, cap: int | None = None
+) -> list[int]:
     """Split `total` over `n` items with a heavy tail (a few popular contributions, many quiet
     ones), each at most `cap`. Exact sum unless the caps make it impossible."""
     if n == 0:
@@ -213,8 +410,11 @@ class Command(BaseCommand):
         parser.add_argument("--supports", type=int)
         parser.add_argument("--processes", type=int, default=12)
         parser.add_argument("--seed", type=int, default=2026)
-        parser.add_argument("--force", action="store_true",
-                            help="Run even if the database holds data that is not bench data.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even if the database holds data that is not bench data.",
+        )
         parser.add_argument("--skip-feedback", action="store_true")
         parser.add_argument("--skip-indicators", action="store_true")
 
@@ -226,7 +426,7 @@ class Command(BaseCommand):
             if opts.get(key) is not None:
                 sizes[key] = opts[key]
         self.sizes = sizes
-        self.rng = random.Random(opts["seed"])
+        self.rng = random.Random(opts["seed"])  # noqa: S311 - reproducible fake data
         self.text = Text(self.rng)
         self.now = timezone.now().replace(microsecond=0)
         translation.activate("da")
@@ -238,8 +438,10 @@ class Command(BaseCommand):
 
         from faelles.core.models import Municipality
 
-        self.municipality = Municipality.objects.filter(is_default=True).first() or \
-            Municipality.objects.order_by("pk").first()
+        self.municipality = (
+            Municipality.objects.filter(is_default=True).first()
+            or Municipality.objects.order_by("pk").first()
+        )
         if self.municipality is None:
             raise CommandError("No municipality: run `faelles demo` first.")
 
@@ -294,9 +496,13 @@ class Command(BaseCommand):
                 "'bench' (FAELLES_VAR_DIR=var/bench, or DATABASE_URL=postgres://.../faelles_bench),"
                 " or pass --force."
             )
-        demo = {email for email, _name, _role in DEMO_USERS}
-        foreign = User.objects.exclude(email__in=demo).exclude(
-            email__endswith=f"@{BENCH_DOMAIN}").count()
+        # Demo accounts use the reserved .example domain (RFC 2606); bench accounts use .invalid.
+        foreign = (
+            User.objects.exclude(email__in=[email for email, _n, _r in DEMO_USERS])
+            .exclude(email__iendswith=".example")
+            .exclude(email__endswith=f"@{BENCH_DOMAIN}")
+            .count()
+        )
         if foreign and not force:
             raise CommandError(
                 f"This database has {foreign} accounts that are neither demo nor bench accounts: "
@@ -322,9 +528,21 @@ class Command(BaseCommand):
         rng = self.rng
         start = self.now - dt.timedelta(days=6 * 365)
         span = int((self.now - start).total_seconds())
-        writer = RowWriter(User, ["id", "email", "name", "password", "language",
-                                  "email_confirmed_at", "is_active", "is_staff", "is_superuser",
-                                  "date_joined"])
+        writer = RowWriter(
+            User,
+            [
+                "id",
+                "email",
+                "name",
+                "password",
+                "language",
+                "email_confirmed_at",
+                "is_active",
+                "is_staff",
+                "is_superuser",
+                "date_joined",
+            ],
+        )
 
         def rows() -> Iterator[tuple[Any, ...]]:
             for i in range(n):
@@ -332,9 +550,18 @@ class Command(BaseCommand):
                 joined = start + dt.timedelta(seconds=rng.randrange(span))
                 email = CITIZEN_500 if i == 0 else f"u{uid}@{BENCH_DOMAIN}"
                 # "!" marks an unusable password: bench accounts cannot log in with one.
-                yield (uid, email, f"{rng.choice(FIRST)} {rng.choice(LAST)}", "!bench",
-                       "en" if rng.random() < 0.05 else "da",
-                       joined if self.confirmed(uid) else None, True, False, False, joined)
+                yield (
+                    uid,
+                    email,
+                    f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                    "!bench",
+                    "en" if rng.random() < 0.05 else "da",
+                    joined if self.confirmed(uid) else None,
+                    True,
+                    False,
+                    False,
+                    joined,
+                )
 
         writer.write(rows())
         self.say(f"users: {writer.count}")
@@ -369,76 +596,126 @@ class Command(BaseCommand):
         day = dt.timedelta(days=1)
         self.processes: list[dict[str, Any]] = []
         names = [
-            "Albertslund 2040: din idé til byen", "Klimaplan 2030", "Fremtidens Vestskoven",
-            "Trygge byrum i Syd", "Børne- og ungepolitik", "Ældrepolitik: det gode ældreliv",
-            "Lokalplan for Kanalgaden", "Affald og genbrug", "Cykelstier og trafiksikkerhed",
-            "Kultur- og fritidspolitik", "Biodiversitetsplan", "Budget 2027: borgerforslag",
+            "Albertslund 2040: din idé til byen",
+            "Klimaplan 2030",
+            "Fremtidens Vestskoven",
+            "Trygge byrum i Syd",
+            "Børne- og ungepolitik",
+            "Ældrepolitik: det gode ældreliv",
+            "Lokalplan for Kanalgaden",
+            "Affald og genbrug",
+            "Cykelstier og trafiksikkerhed",
+            "Kultur- og fritidspolitik",
+            "Biodiversitetsplan",
+            "Budget 2027: borgerforslag",
         ]
         for i in range(count):
             title = names[i % len(names)] + ("" if i < len(names) else f" ({i // len(names) + 1})")
             if i == 0:
                 # The long list: a year-long idea collection, still running.
-                spans = [(PhaseType.IDEA_COLLECTION, now - 330 * day, now + 35 * day),
-                         (PhaseType.COMMUNITY_LAB, now + 35 * day, now + 80 * day),
-                         (PhaseType.DECISION, now + 80 * day, now + 120 * day)]
+                spans = [
+                    (PhaseType.IDEA_COLLECTION, now - 330 * day, now + 35 * day),
+                    (PhaseType.COMMUNITY_LAB, now + 35 * day, now + 80 * day),
+                    (PhaseType.DECISION, now + 80 * day, now + 120 * day),
+                ]
             elif i % 4 == 1:
                 s = now - rng.randint(40, 100) * day
-                spans = [(PhaseType.PRE_HEARING, s, s + 30 * day),
-                         (PhaseType.HEARING, s + 35 * day, now + rng.randint(5, 30) * day),
-                         (PhaseType.DECISION, now + 40 * day, now + 60 * day)]
+                spans = [
+                    (PhaseType.PRE_HEARING, s, s + 30 * day),
+                    (PhaseType.HEARING, s + 35 * day, now + rng.randint(5, 30) * day),
+                    (PhaseType.DECISION, now + 40 * day, now + 60 * day),
+                ]
             elif i % 4 == 2:
                 s = now - rng.randint(400, 900) * day
-                spans = [(PhaseType.IDEA_COLLECTION, s, s + 60 * day),
-                         (PhaseType.DECISION, s + 70 * day, s + 100 * day),
-                         (PhaseType.FOLLOW_UP, s + 100 * day, s + 400 * day)]
+                spans = [
+                    (PhaseType.IDEA_COLLECTION, s, s + 60 * day),
+                    (PhaseType.DECISION, s + 70 * day, s + 100 * day),
+                    (PhaseType.FOLLOW_UP, s + 100 * day, s + 400 * day),
+                ]
             else:
                 s = now - rng.randint(20, 200) * day
-                spans = [(PhaseType.IDEA_COLLECTION, s, now + rng.randint(10, 60) * day),
-                         (PhaseType.DECISION, now + 70 * day, now + 100 * day)]
+                spans = [
+                    (PhaseType.IDEA_COLLECTION, s, now + rng.randint(10, 60) * day),
+                    (PhaseType.DECISION, now + 70 * day, now + 100 * day),
+                ]
             process = Process.objects.create(
-                municipality=m, slug=f"bench-{i + 1:02d}", title_da=title,
-                title_en=f"{title} (benchmark)", summary_da=self.text.sentence(8, 20),
-                text_da=self.text.paragraphs(2, 4), is_published=True, is_example=True,
+                municipality=m,
+                slug=f"bench-{i + 1:02d}",
+                title_da=title,
+                title_en=f"{title} (benchmark)",
+                summary_da=self.text.sentence(8, 20),
+                text_da=self.text.paragraphs(2, 4),
+                is_published=True,
+                is_example=True,
                 support_threshold=500 if i % 3 == 0 else None,
-                created_at=spans[0][1] - 7 * day, updated_at=spans[0][1] - 7 * day,
+                created_at=spans[0][1] - 7 * day,
+                updated_at=spans[0][1] - 7 * day,
             )
             if self.pillars:
                 process.pillars.set(rng.sample(self.pillars, min(len(self.pillars), 2)))
             if self.goals:
                 process.goals.set(rng.sample(self.goals, min(len(self.goals), 3)))
-            process.sdg_targets.set(rng.sample(self.focus_targets,
-                                               min(len(self.focus_targets), 6)))
+            process.sdg_targets.set(rng.sample(self.focus_targets, min(len(self.focus_targets), 6)))
             phases = []
             for order, (kind, start, end) in enumerate(spans):
                 phase = Phase.objects.create(
-                    municipality=m, process=process, type=kind, order=order,
+                    municipality=m,
+                    process=process,
+                    type=kind,
+                    order=order,
                     title_da=str(PhaseType(kind).label).capitalize(),
                     title_en=str(PhaseType(kind).label).capitalize(),
-                    text_da=self.text.sentence(), start=start, end=end,
+                    text_da=self.text.sentence(),
+                    start=start,
+                    end=end,
                 )
                 questions = []
                 if kind == PhaseType.PRE_HEARING:
                     for q in range(3):
-                        questions.append(Question.objects.create(
-                            municipality=m, phase=phase, order=q,
-                            text_da=["Hvad savner du?", "Hvad skal vi bevare?",
-                                     "Hvad bekymrer dig?"][q]).pk)
-                phases.append({"pk": phase.pk, "type": kind, "start": start, "end": end,
-                               "questions": questions})
+                        questions.append(
+                            Question.objects.create(
+                                municipality=m,
+                                phase=phase,
+                                order=q,
+                                text_da=[
+                                    "Hvad savner du?",
+                                    "Hvad skal vi bevare?",
+                                    "Hvad bekymrer dig?",
+                                ][q],
+                            ).pk
+                        )
+                phases.append(
+                    {
+                        "pk": phase.pk,
+                        "type": kind,
+                        "start": start,
+                        "end": end,
+                        "questions": questions,
+                    }
+                )
             meetings = []
             for k in range(2):
                 start = spans[0][1] + (k + 1) * 9 * day + dt.timedelta(hours=17)
                 meeting = Meeting.objects.create(
-                    municipality=m, process=process, title_da=f"Borgermøde {k + 1}",
-                    start=start, end=start + dt.timedelta(hours=2),
-                    place="Albertslund Rådhus, Nordmarks Allé 1", capacity=80,
+                    municipality=m,
+                    process=process,
+                    title_da=f"Borgermøde {k + 1}",
+                    start=start,
+                    end=start + dt.timedelta(hours=2),
+                    place="Albertslund Rådhus, Nordmarks Allé 1",
+                    capacity=80,
                     is_example=True,
                 )
                 meetings.append(meeting.pk)
-            self.processes.append({"pk": process.pk, "phases": phases, "meetings": meetings,
-                                   "pillars": list(process.pillars.values_list("pk", flat=True)),
-                                   "targets": list(process.sdg_targets.values_list("pk",
-                                                                                   flat=True))})
+            self.processes.append(
+                {
+                    "pk": process.pk,
+                    "phases": phases,
+                    "meetings": meetings,
+                    "pillars": list(process.pillars.values_list("pk", flat=True)),
+                    "targets": list(process.sdg_targets.values_list("pk", flat=True)),
+                }
+            )
         self.say(f"processes: {count} with phases, questions and meetings")
 
     # -- contributions ---------------------------------------------------------------------
@@ -452,26 +729,36 @@ class Command(BaseCommand):
         n = self.sizes["contributions"]
         n_proc = len(self.processes)
         main = int(n * MAIN_SHARE) if n_proc > 1 else n
-        per_process = [main] + skewed_counts(rng, n_proc - 1, n - main, alpha=2.0)
-        orgs = list(Organisation.objects.filter(municipality=self.municipality)
-                    .values_list("pk", flat=True))
+        per_process = [main, *skewed_counts(rng, n_proc - 1, n - main, alpha=2.0)]
+        orgs = list(
+            Organisation.objects.filter(municipality=self.municipality).values_list("pk", flat=True)
+        )
         areas = [v for v, _label in Neighbourhood.choices if v]
         first = next_id(Contribution)
         # Plan: (process index, phase, created_at) sorted by time, so ids follow time as in life.
         plan: list[tuple[dt.datetime, int, dict[str, Any]]] = []
         for p_index, (process, k) in enumerate(zip(self.processes, per_process, strict=True)):
-            open_phases = [ph for ph in process["phases"]
-                           if ph["type"] in (PhaseType.IDEA_COLLECTION, PhaseType.PRE_HEARING,
-                                             PhaseType.HEARING, PhaseType.COMMUNITY_LAB)
-                           and ph["start"] < self.now]
+            open_phases = [
+                ph
+                for ph in process["phases"]
+                if ph["type"]
+                in (
+                    PhaseType.IDEA_COLLECTION,
+                    PhaseType.PRE_HEARING,
+                    PhaseType.HEARING,
+                    PhaseType.COMMUNITY_LAB,
+                )
+                and ph["start"] < self.now
+            ]
             if not open_phases:
                 open_phases = process["phases"][:1]
             for _ in range(k):
                 phase = rng.choice(open_phases)
                 end = min(phase["end"], self.now - dt.timedelta(minutes=5))
                 seconds = max(int((end - phase["start"]).total_seconds()), 60)
-                created = phase["start"] + dt.timedelta(seconds=rng.randrange(seconds),
-                                                        microseconds=rng.randrange(1_000_000))
+                created = phase["start"] + dt.timedelta(
+                    seconds=rng.randrange(seconds), microseconds=rng.randrange(1_000_000)
+                )
                 plan.append((created, p_index, phase))
         plan.sort(key=lambda item: item[0])
         self.contrib_first = first
@@ -484,11 +771,9 @@ class Command(BaseCommand):
         self.contrib_created = [c for c, _p, _ph in plan]
         # Counters are planned now, so contribution rows are written once with exact values.
         comment_cap = max(THREAD_200 * 10, 2_000)
-        self.comment_counts = skewed_counts(rng, count, self.sizes["comments"],
-                                            cap=comment_cap)
+        self.comment_counts = skewed_counts(rng, count, self.sizes["comments"], cap=comment_cap)
         if count and self.sizes["comments"] >= THREAD_200 * 2:
-            target = next((i for i in range(count // 2, count)
-                           if plan[i][1] == 0), count // 2)
+            target = next((i for i in range(count // 2, count) if plan[i][1] == 0), count // 2)
             delta = THREAD_200 - self.comment_counts[target]
             self.comment_counts[target] = THREAD_200
             # Keep the total exact: take or give the difference elsewhere.
@@ -502,8 +787,7 @@ class Command(BaseCommand):
                     delta -= step
                 j = (j + 1) % count
         n_users = self.user_ids[1] - self.user_ids[0]
-        self.support_counts = skewed_counts(rng, count, self.sizes["supports"],
-                                            cap=n_users)
+        self.support_counts = skewed_counts(rng, count, self.sizes["supports"], cap=n_users)
         self.supporters: list[array] = []
         confirmed_counts = []
         lo = self.user_ids[0]
@@ -511,17 +795,40 @@ class Command(BaseCommand):
             users = array("I", sorted(lo + u for u in rng.sample(range(n_users), k)))
             self.supporters.append(users)
             confirmed_counts.append(sum(1 for u in users if self.confirmed(u)))
-        self.say(f"planned {count} contributions, {sum(self.comment_counts)} comments, "
-                 f"{sum(self.support_counts)} supports")
+        self.say(
+            f"planned {count} contributions, {sum(self.comment_counts)} comments, "
+            f"{sum(self.support_counts)} supports"
+        )
 
         self.visible = array("b", [1]) * count
-        writer = RowWriter(Contribution, [
-            "id", "municipality_id", "process_id", "phase_id", "question_id", "meeting_id",
-            "kind", "author_id", "on_behalf_of_id", "offline_source", "offline_author_name",
-            "title", "text", "neighbourhood", "publish_name", "is_hidden", "hidden_reason",
-            "withdrawn_at", "is_example", "created_at", "support_count",
-            "confirmed_support_count", "comment_count",
-        ])
+        writer = RowWriter(
+            Contribution,
+            [
+                "id",
+                "municipality_id",
+                "process_id",
+                "phase_id",
+                "question_id",
+                "meeting_id",
+                "kind",
+                "author_id",
+                "on_behalf_of_id",
+                "offline_source",
+                "offline_author_name",
+                "title",
+                "text",
+                "neighbourhood",
+                "publish_name",
+                "is_hidden",
+                "hidden_reason",
+                "withdrawn_at",
+                "is_example",
+                "created_at",
+                "support_count",
+                "confirmed_support_count",
+                "comment_count",
+            ],
+        )
         text = self.text
         m_id = self.municipality.pk
 
@@ -552,12 +859,29 @@ class Command(BaseCommand):
                 if hidden or withdrawn:
                     self.visible[i] = 0
                 yield (
-                    first + i, m_id, process["pk"], phase["pk"], question, meeting, kind,
-                    author, on_behalf, offline, offline_name, text.title(),
-                    text.paragraphs(1, 4), rng.choice(areas) if rng.random() < 0.7 else "",
-                    rng.random() < 0.9, hidden,
-                    "Personlige oplysninger om andre" if hidden else "", withdrawn, True,
-                    created, self.support_counts[i], confirmed_counts[i], self.comment_counts[i],
+                    first + i,
+                    m_id,
+                    process["pk"],
+                    phase["pk"],
+                    question,
+                    meeting,
+                    kind,
+                    author,
+                    on_behalf,
+                    offline,
+                    offline_name,
+                    text.title(),
+                    text.paragraphs(1, 4),
+                    rng.choice(areas) if rng.random() < 0.7 else "",
+                    rng.random() < 0.9,
+                    hidden,
+                    "Personlige oplysninger om andre" if hidden else "",
+                    withdrawn,
+                    True,
+                    created,
+                    self.support_counts[i],
+                    confirmed_counts[i],
+                    self.comment_counts[i],
                 )
 
         writer.write(rows(), batch=5_000)
@@ -571,9 +895,21 @@ class Command(BaseCommand):
         rng = self.rng
         first = next_id(Comment)
         m_id = self.municipality.pk
-        writer = RowWriter(Comment, ["id", "municipality_id", "contribution_id", "parent_id",
-                                     "author_id", "text", "created_at", "is_hidden",
-                                     "hidden_reason", "is_example"])
+        writer = RowWriter(
+            Comment,
+            [
+                "id",
+                "municipality_id",
+                "contribution_id",
+                "parent_id",
+                "author_id",
+                "text",
+                "created_at",
+                "is_hidden",
+                "hidden_reason",
+                "is_example",
+            ],
+        )
         sentences = [self.text.sentence(5, 20) for _ in range(4_000)]
         horizon = self.now - dt.timedelta(minutes=1)
 
@@ -592,11 +928,19 @@ class Command(BaseCommand):
                     if j and rng.random() < 0.35:
                         parent = rng.randrange(thread_first, cid)
                     hidden = rng.random() < 0.003
-                    yield (cid, m_id, contribution, parent, self.random_user(),
-                           " ".join(rng.choices(sentences, k=rng.randint(1, 4))),
-                           created + dt.timedelta(seconds=offset + 1,
-                                                  microseconds=rng.randrange(1_000_000)),
-                           hidden, "Stødende sprog" if hidden else "", True)
+                    yield (
+                        cid,
+                        m_id,
+                        contribution,
+                        parent,
+                        self.random_user(),
+                        " ".join(rng.choices(sentences, k=rng.randint(1, 4))),
+                        created
+                        + dt.timedelta(seconds=offset + 1, microseconds=rng.randrange(1_000_000)),
+                        hidden,
+                        "Stødende sprog" if hidden else "",
+                        True,
+                    )
                     cid += 1
 
         writer.write(rows())
@@ -621,8 +965,13 @@ class Command(BaseCommand):
                 created = self.contrib_created[i]
                 span = max(int((horizon - created).total_seconds()), 2)
                 for user in users:
-                    yield (sid, contribution, user, self.confirmed(user),
-                           created + dt.timedelta(seconds=rng.randrange(span)))
+                    yield (
+                        sid,
+                        contribution,
+                        user,
+                        self.confirmed(user),
+                        created + dt.timedelta(seconds=rng.randrange(span)),
+                    )
                     sid += 1
 
         writer.write(rows(), batch=50_000)
@@ -681,15 +1030,21 @@ class Command(BaseCommand):
             return
         rng = self.rng
         m = self.municipality
-        statuses = list(Status.objects.filter(municipality=m).exclude(is_default=True)
-                        .values_list("pk", flat=True))
+        statuses = list(
+            Status.objects.filter(municipality=m)
+            .exclude(is_default=True)
+            .values_list("pk", flat=True)
+        )
         if not statuses:
             # A municipality made after the data migration gets its statuses on first use.
             from faelles.feedback.services import statuses_ensure
 
             statuses_ensure(municipality=m)
-            statuses = list(Status.objects.filter(municipality=m).exclude(is_default=True)
-                            .values_list("pk", flat=True))
+            statuses = list(
+                Status.objects.filter(municipality=m)
+                .exclude(is_default=True)
+                .values_list("pk", flat=True)
+            )
         if not statuses:
             self.say("feedback: no statuses for the municipality, skipped")
             return
@@ -697,16 +1052,27 @@ class Command(BaseCommand):
         for process in self.processes:
             answers[process["pk"]] = [
                 Answer.objects.create(
-                    municipality=m, process_id=process["pk"],
-                    text=self.text.paragraphs(1, 3), author_role="process_manager",
+                    municipality=m,
+                    process_id=process["pk"],
+                    text=self.text.paragraphs(1, 3),
+                    author_role="process_manager",
                     published_at=self.now - dt.timedelta(days=rng.randint(1, 60)),
                     is_example=True,
                 ).pk
                 for _ in range(5)
             ]
-        writer = RowWriter(ContributionState, ["id", "municipality_id", "contribution_id",
-                                               "status_id", "status_changed_at", "answer_id",
-                                               "answered_at"])
+        writer = RowWriter(
+            ContributionState,
+            [
+                "id",
+                "municipality_id",
+                "contribution_id",
+                "status_id",
+                "status_changed_at",
+                "answer_id",
+                "answered_at",
+            ],
+        )
         first = next_id(ContributionState)
 
         def rows() -> Iterator[tuple[Any, ...]]:
@@ -717,9 +1083,15 @@ class Command(BaseCommand):
                 created = self.contrib_created[i]
                 when = min(created + dt.timedelta(days=rng.randint(1, 40)), self.now)
                 answered = rng.random() < 0.6
-                yield (sid, m.pk, self.contrib_first + i, rng.choice(statuses), when,
-                       rng.choice(answers[self.processes[p_index]["pk"]]) if answered else None,
-                       when if answered else None)
+                yield (
+                    sid,
+                    m.pk,
+                    self.contrib_first + i,
+                    rng.choice(statuses),
+                    when,
+                    rng.choice(answers[self.processes[p_index]["pk"]]) if answered else None,
+                    when if answered else None,
+                )
                 sid += 1
 
         writer.write(rows())
@@ -746,30 +1118,60 @@ class Command(BaseCommand):
                 if Indicator.objects.filter(municipality=m, slug=slug).exists():
                     continue
                 base = rng.uniform(20, 800)
-                indicators.append((Indicator.objects.create(
-                    municipality=m, goal=goal, slug=slug,
-                    title_da=f"{goal.title} – måling {k + 1}",
-                    title_en=f"{goal.title} – measure {k + 1}",
-                    description_da=self.text.paragraphs(1, 2), unit_da="antal", unit_en="count",
-                    direction="down" if k % 2 else "up", base_year=2015,
-                    target_value=round(base * (0.6 if k % 2 else 1.5), 1), target_year=2030,
-                    order=g_index * 10 + k, is_example=True, is_published=True,
-                ), base))
+                indicators.append(
+                    (
+                        Indicator.objects.create(
+                            municipality=m,
+                            goal=goal,
+                            slug=slug,
+                            title_da=f"{goal.title} – måling {k + 1}",
+                            title_en=f"{goal.title} – measure {k + 1}",
+                            description_da=self.text.paragraphs(1, 2),
+                            unit_da="antal",
+                            unit_en="count",
+                            direction="down" if k % 2 else "up",
+                            base_year=2015,
+                            target_value=round(base * (0.6 if k % 2 else 1.5), 1),
+                            target_year=2030,
+                            order=g_index * 10 + k,
+                            is_example=True,
+                            is_published=True,
+                        ),
+                        base,
+                    )
+                )
         obs: list[Observation] = []
         for indicator, base in indicators:
             down = indicator.direction == "down"
             for year in range(2010, 2026):
                 trend = (year - 2010) * (-0.02 if down else 0.025)
                 value = base * (1 + trend + rng.uniform(-0.03, 0.03))
-                obs.append(Observation(municipality=m, indicator=indicator, period=str(year),
-                                       year=year, value=round(value, 2), source="Benchmark"))
+                obs.append(
+                    Observation(
+                        municipality=m,
+                        indicator=indicator,
+                        period=str(year),
+                        year=year,
+                        value=round(value, 2),
+                        source="Benchmark",
+                    )
+                )
                 for area in areas:
                     share = value / len(areas) * rng.uniform(0.7, 1.3)
                     key = disaggregation_key({"Område": area})
-                    obs.append(Observation(
-                        municipality=m, indicator=indicator, period=str(year), year=year,
-                        value=round(share, 2), disaggregation={"Område": area},
-                        disaggregation_key=key, dimensions="Område", source="Benchmark"))
+                    obs.append(
+                        Observation(
+                            municipality=m,
+                            indicator=indicator,
+                            period=str(year),
+                            year=year,
+                            value=round(share, 2),
+                            disaggregation={"Område": area},
+                            disaggregation_key=key,
+                            dimensions="Område",
+                            source="Benchmark",
+                        )
+                    )
         Observation.objects.bulk_create(obs, batch_size=2_000)
         recomputed = 0
         try:
@@ -778,10 +1180,11 @@ class Command(BaseCommand):
             for indicator, _base in indicators:
                 indicator_recompute(indicator=indicator)
                 recomputed += 1
-        except Exception as exc:  # noqa: BLE001 - assessments are optional for the bench
+        except Exception as exc:
             self.say(f"indicators: recompute failed ({exc}); pages compute on demand")
-        self.say(f"indicators: {len(indicators)} with {len(obs)} observations "
-                 f"({recomputed} assessed)")
+        self.say(
+            f"indicators: {len(indicators)} with {len(obs)} observations ({recomputed} assessed)"
+        )
 
     # -- finishing -------------------------------------------------------------------------
 
@@ -791,9 +1194,11 @@ class Command(BaseCommand):
         from django.apps import apps
         from django.core.management.color import no_style
 
-        models_ = [mdl for mdl in apps.get_models(include_auto_created=True)
-                   if mdl._meta.app_label in ("accounts", "participation", "feedback",
-                                              "indicators")]
+        models_ = [
+            mdl
+            for mdl in apps.get_models(include_auto_created=True)
+            if mdl._meta.app_label in ("accounts", "participation", "feedback", "indicators")
+        ]
         with connection.cursor() as cursor:
             for sql in connection.ops.sequence_reset_sql(no_style(), models_):
                 cursor.execute(sql)
