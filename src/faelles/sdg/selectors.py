@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from faelles.core.models import Municipality
@@ -18,10 +19,28 @@ class Tile:
     goals: int = 0
     initiatives: int = 0
     focus: Any = None  # the vision's FocusSDG, when it is a focus goal
+    extra: list[str] = field(default_factory=list)  # labels from registered counters
 
     @property
     def css_class(self) -> str:
         return f"sdg-tile sdg-{self.goal.number}"
+
+
+@dataclass(frozen=True)
+class TileCounter:
+    count: Callable[[Municipality], dict[int, int]]  # ONE query: SDG number -> count
+    label: Callable[[int], str]  # e.g. lambda n: ngettext("%(num)s contribution", ...) % ...
+
+
+_counters: dict[str, TileCounter] = {}
+
+
+def register_tile_counter(
+    key: str, count: Callable[[Municipality], dict[int, int]], label: Callable[[int], str]
+) -> None:
+    """Let another app add a count to every SDG tile (e.g. contributions per SDG), computed
+    with one aggregate query for all 17 tiles, never one per tile."""
+    _counters[key] = TileCounter(count, label)
 
 
 def tile_for(goal: Goal) -> Tile:
@@ -39,11 +58,13 @@ def tiles(municipality: Municipality) -> list[Tile]:
 
     counts = sdg_counts(municipality)
     focus = focus_sdgs(municipality)
+    extra = [(c, c.count(municipality)) for c in _counters.values()]
     out = []
     for goal in Goal.objects.all():
         tile = tile_for(goal)
         c = counts.get(goal.number, {})
         tile.goals, tile.initiatives = c.get("goals", 0), c.get("initiatives", 0)
         tile.focus = focus.get(goal.number)
+        tile.extra = [c.label(values.get(goal.number, 0)) for c, values in extra]
         out.append(tile)
     return out

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from faelles.sdg.services import sdg_catalogue_load
+from faelles.search.services import search_reindex
 
 
 class Command(BaseCommand):
@@ -14,6 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = sdg_catalogue_load()
+        # Targets and goals are searchable from every municipality; rebuilding them is cheap.
+        documents = search_reindex(kinds=["sdg.goal", "sdg.target"])
         self.stdout.write(
-            f"SDG catalogue: {result.created} created, {result.updated} updated."
+            f"SDG catalogue: {result.created} created, {result.updated} updated; "
+            f"{documents} search documents."
         )
