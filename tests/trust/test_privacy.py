@@ -18,7 +18,13 @@ from faelles.accounts.models import (
     User,
 )
 from faelles.core.models import AuditEntry
-from faelles.core.privacy import erase_user, export_user, privacy_modules, retention_rules, run_retention
+from faelles.core.privacy import (
+    erase_user,
+    export_user,
+    privacy_modules,
+    retention_rules,
+    run_retention,
+)
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db

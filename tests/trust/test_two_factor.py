@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 def code(device: TOTPDevice) -> str:
     device.refresh_from_db()
-    return f"{TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token():06d}"
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():06d}"
 
 
 def fresh(device: TOTPDevice) -> None:

@@ -128,7 +128,8 @@ def facts(municipality: Any) -> list[tuple[Any, Any]]:
     policy = (MunicipalityPolicy.objects.filter(pk=getattr(municipality, "pk", None)).first()
               or MunicipalityPolicy())
     return [
-        (_("Unconfirmed accounts are deleted after"), _("%(days)d days") % {"days": UNCONFIRMED_DAYS}),
+        (_("Unconfirmed accounts are deleted after"),
+         _("%(days)d days") % {"days": UNCONFIRMED_DAYS}),
         (_("Two-factor login required for staff"),
          _("yes") if policy.require_staff_two_factor else _("no, but staff can switch it on")),
         (_("Hearing responses are anonymised after"),
