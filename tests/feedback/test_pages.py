@@ -1,0 +1,251 @@
+"""Pages: trace, "Mine bidrag", staff answering, figures, politicians' overview. Query counts
+must not grow with data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from faelles.core.links import path_for
+from faelles.feedback import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def decision(municipality: Any) -> Any:
+    from faelles.strategy.models import Decision
+
+    return Decision.objects.create(municipality=municipality, slug="opfoelgning", title="Ramme",
+                                   body="Kommunalbestyrelsen", date=dt.date(2021, 6, 24),
+                                   reference="Punkt 12")
+
+
+@pytest.fixture
+def initiative(municipality: Any, decision: Any) -> Any:
+    from faelles.strategy.models import Goal, Initiative, Pillar, Vision
+
+    vision = Vision.objects.create(municipality=municipality, slug="v", title="Vision")
+    pillar = Pillar.objects.create(municipality=municipality, slug="f", title="Fællesskaber",
+                                   vision=vision)
+    goal = Goal.objects.create(municipality=municipality, slug="trygge-byrum", title="Trygge byrum",
+                               pillar=pillar)
+    initiative = Initiative.objects.create(municipality=municipality, slug="lys", title="Lys",
+                                           adopted_by=decision, progress=35)
+    initiative.goals.add(goal)
+    return initiative
+
+
+def _handled(pm: Any, contributions: list[Any], decision: Any, initiative: Any) -> None:
+    statuses = services.statuses_ensure(municipality=decision.municipality)
+    services.answer_publish(contributions=contributions, text="Tak for forslaget.", actor=pm,
+                            silent=True)
+    for c in contributions:
+        services.status_change(contribution=c, status=statuses["gennemfoert"], actor=pm,
+                               silent=True)
+        services.outcome_link(contribution=c, target=decision, actor=pm, silent=True,
+                              explanation="Indgik i beslutningen.")
+        services.outcome_link(contribution=c, target=initiative, actor=pm, silent=True,
+                              explanation="Blev til indsatsen.")
+
+
+def test_trace_page_shows_status_answer_outcomes_and_steps(
+    municipality: Any, pm: Any, citizen: Any, contribute: Any, decision: Any, initiative: Any,
+    client_for: Any,
+) -> None:
+    c = contribute(citizen)
+    _handled(pm, [c], decision, initiative)
+    html = client_for(None).get(path_for("feedback:trace", pk=c.pk)).content.decode()
+    assert "Tak for forslaget." in html
+    assert "Ramme" in html and "Lys" in html
+    assert "Indgik i beslutningen." in html
+    assert html.count("<h1") == 1
+    # Staff names are hidden unless the municipality shows them.
+    assert "Fatima" not in html
+    municipality.show_staff_names = True
+    municipality.save()
+    from faelles.core.tenancy import clear_host_cache
+
+    clear_host_cache()
+    assert "Fatima" in client_for(None).get(path_for("feedback:trace", pk=c.pk)).content.decode()
+
+
+def test_trace_of_a_hidden_contribution_is_not_public(
+    municipality: Any, citizen: Any, contribute: Any, client_for: Any, pm: Any,
+) -> None:
+    c = contribute(citizen)
+    c.is_hidden = True
+    c.save()
+    assert client_for(None).get(path_for("feedback:trace", pk=c.pk)).status_code in (403, 404)
+
+
+def test_trace_query_count_does_not_grow(
+    municipality: Any, pm: Any, citizen: Any, contribute: Any, decision: Any, initiative: Any,
+    client_for: Any, django_assert_max_num_queries: Any,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small = contribute(citizen, title="En lille idé om træer")
+    _handled(pm, [small], decision, initiative)
+    big = contribute(citizen, title="En stor idé om træer")
+    _handled(pm, [big], decision, initiative)
+    statuses = services.statuses_ensure(municipality=municipality)
+    for i in range(8):
+        services.status_change(contribution=big, status=list(statuses.values())[i % 5], actor=pm,
+                               silent=True)
+        services.outcome_link(contribution=big, target=initiative, actor=pm, silent=True,
+                              explanation=f"Mere {i}.")
+    client = client_for(None)
+    client.get(path_for("feedback:trace", pk=small.pk))  # warm caches
+    with CaptureQueriesContext(connection) as small_q:
+        client.get(path_for("feedback:trace", pk=small.pk))
+    with CaptureQueriesContext(connection) as big_q:
+        client.get(path_for("feedback:trace", pk=big.pk))
+    assert len(big_q) == len(small_q)
+    with django_assert_max_num_queries(12):
+        client.get(path_for("feedback:trace", pk=big.pk))
+
+
+def test_my_contributions_shows_status_answer_outcomes_with_fixed_queries(
+    municipality: Any, pm: Any, citizen: Any, bulk_contributions: Any, decision: Any,
+    initiative: Any, client_for: Any, django_assert_max_num_queries: Any,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(citizen)
+    first = bulk_contributions(citizen, 2)
+    _handled(pm, first, decision, initiative)
+    client.get(path_for("feedback:my_contributions"))
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(path_for("feedback:my_contributions"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Tak for forslaget." in html and "Blev til indsatsen." in html
+    more = [c for c in bulk_contributions(citizen, 30) if c.pk not in {x.pk for x in first}]
+    _handled(pm, more[:10], decision, initiative)
+    with CaptureQueriesContext(connection) as many:
+        client.get(path_for("feedback:my_contributions"))
+    assert len(many) == len(few)
+    with django_assert_max_num_queries(12):
+        client.get(path_for("feedback:my_contributions"))
+
+
+def test_my_contributions_needs_login_and_shows_only_mine(
+    municipality: Any, citizen: Any, make_user: Any, contribute: Any, client_for: Any,
+) -> None:
+    other = make_user()
+    mine = contribute(citizen, title="Min egen idé om bænke")
+    theirs = contribute(other, title="Naboens idé om lys")
+    assert client_for(None).get(path_for("feedback:my_contributions")).status_code == 302
+    html = client_for(citizen).get(path_for("feedback:my_contributions")).content.decode()
+    assert mine.title in html and theirs.title not in html
+
+
+def test_decision_initiative_and_goal_trace_pages_with_fixed_queries(
+    municipality: Any, pm: Any, make_user: Any, bulk_contributions: Any, decision: Any,
+    initiative: Any, client_for: Any,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    author = make_user(name="Karen Navnesen")
+    _handled(pm, bulk_contributions(author, 2), decision, initiative)
+    client = client_for(None)
+    urls = [path_for("feedback:trace_decision", slug=decision.slug),
+            path_for("feedback:trace_initiative", slug=initiative.slug),
+            path_for("feedback:trace_goal", slug="trygge-byrum")]
+    counts = {}
+    for url in urls:
+        client.get(url)
+        with CaptureQueriesContext(connection) as q:
+            page = client.get(url)
+        assert page.status_code == 200
+        assert "Idé nummer 0" in page.content.decode()
+        assert "Karen Navnesen" in page.content.decode()
+        counts[url] = len(q)
+    anon = make_user(name="Skjult Person")
+    more = bulk_contributions(anon, 15, publish_name=False)
+    _handled(pm, more, decision, initiative)
+    for url in urls:
+        with CaptureQueriesContext(connection) as q:
+            html = client.get(url).content.decode()
+        assert len(q) == counts[url], url
+        assert "Skjult Person" not in html
+
+
+def test_staff_bulk_answer_page(municipality: Any, pm: Any, citizen: Any, make_user: Any,
+                                contribute: Any, client_for: Any, process: Any) -> None:
+    a = contribute(citizen, title="Idé om bænke")
+    b = contribute(make_user(), title="Idé om træer")
+    url = path_for("feedback:answer_process", slug=process.slug)
+    assert client_for(citizen).get(url).status_code == 403
+    client = client_for(pm)
+    assert client.get(url).status_code == 200
+    import re
+
+    page = client.get(url).content.decode()
+    key = re.search(r'name="idempotency_key" value="([0-9a-f]+)"', page).group(1)
+    data = {"contributions": [a.pk, b.pk], "text": "Et fælles svar.", "status": "",
+            "idempotency_key": key}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302  # double click
+    from faelles.feedback.models import Answer, ContributionState
+
+    assert Answer.objects.count() == 1
+    assert ContributionState.objects.filter(answer__isnull=False).count() == 2
+
+
+def test_staff_contribution_page_status_outcome_and_details(
+    municipality: Any, pm: Any, citizen: Any, contribute: Any, decision: Any, client_for: Any,
+) -> None:
+    from faelles.feedback.models import ContributionState, Outcome
+
+    c = contribute(citizen)
+    url = path_for("feedback:answer_contribution", pk=c.pk)
+    assert client_for(citizen).get(url).status_code == 403
+    client = client_for(pm)
+    assert client.get(url).status_code == 200
+    statuses = services.statuses_ensure(municipality=municipality)
+    r = client.post(url, {"form": "status", "status-status": statuses["under-behandling"].pk,
+                          "status-note": ""})
+    assert r.status_code == 302
+    r = client.post(url, {"form": "outcome", "outcome-target": f"decision:{decision.pk}",
+                          "outcome-explanation": "Indgik.", "outcome-change": ""})
+    assert r.status_code == 302
+    assert Outcome.objects.filter(contribution=c).count() == 1
+    assert ContributionState.objects.get(contribution=c).status.key == "under-behandling"
+    r = client.post(url, {"form": "answer", "answer-text": "Svaret.", "answer-status": ""})
+    assert r.status_code == 302
+    r = client.post(url, {"form": "details", "details-memo_section": "§ 1",
+                          "details-deadline_override": "2030-01-01", "details-address": ""})
+    assert r.status_code == 302
+    state = ContributionState.objects.get(contribution=c)
+    assert state.memo_section == "§ 1" and state.answer.text == "Svaret."
+
+
+def test_figures_and_politicians_overview(
+    municipality: Any, pm: Any, politician: Any, citizen: Any, bulk_contributions: Any,
+    decision: Any, initiative: Any, client_for: Any, process: Any,
+) -> None:
+    from faelles.feedback.models import ProcessCase
+
+    rows = bulk_contributions(citizen, 4)
+    _handled(pm, rows[:2], decision, initiative)
+    old = rows[3]
+    old.created_at = old.created_at - dt.timedelta(days=40)
+    old.save()
+    ProcessCase.objects.create(municipality=municipality, process=process, manager=pm,
+                               memo_status="awaiting_decision")
+    public = client_for(None).get(path_for("feedback:figures")).content.decode()
+    assert "50" in public  # share answered
+    assert "Idé nummer 3" not in public  # the overdue list is for staff
+    staff = client_for(pm).get(path_for("feedback:figures")).content.decode()
+    assert "Idé nummer 3" in staff and "Fatima Forløbsleder" in staff
+    url = path_for("feedback:politicians")
+    assert client_for(citizen).get(url).status_code == 403
+    html = client_for(politician).get(url).content.decode()
+    assert process.title in html and "Idé nummer 3" in html
