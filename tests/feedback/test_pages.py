@@ -249,3 +249,34 @@ def test_figures_and_politicians_overview(
     assert client_for(citizen).get(url).status_code == 403
     html = client_for(politician).get(url).content.decode()
     assert process.title in html and "Idé nummer 3" in html
+
+
+@pytest.mark.parametrize("model", ["status", "contributionstate", "answer", "outcome",
+                                   "redaction", "historyentry", "processcase"])
+def test_admin_changelists_for_process_managers(
+    municipality: Any, pm: Any, citizen: Any, contribute: Any, decision: Any, initiative: Any,
+    client_for: Any, model: str,
+) -> None:
+    c = contribute(citizen)
+    _handled(pm, [c], decision, initiative)
+    pm.is_staff = True
+    pm.save()
+    response = client_for(pm).get(f"/admin/feedback/{model}/")
+    assert response.status_code == 200
+
+
+def test_admin_action_changes_status_through_the_service(
+    municipality: Any, pm: Any, citizen: Any, contribute: Any, client_for: Any,
+) -> None:
+    from faelles.feedback.models import ContributionState, HistoryEntry
+
+    c = contribute(citizen)
+    statuses = services.statuses_ensure(municipality=municipality)
+    services.status_change(contribution=c, status=statuses["under-behandling"], actor=pm)
+    state = ContributionState.objects.get(contribution=c)
+    pm.is_staff = True
+    pm.save()
+    client_for(pm).post("/admin/feedback/contributionstate/", {
+        "action": "set_gennemfoert", "_selected_action": [state.pk]})
+    assert ContributionState.objects.get(pk=state.pk).status.key == "gennemfoert"
+    assert HistoryEntry.objects.filter(contribution=c).count() == 2
