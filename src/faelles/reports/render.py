@@ -242,9 +242,9 @@ def report_context(
         by_goal: dict[int, list[dict[str, Any]]] = {}
         for i in s_inds:
             by_goal.setdefault(i["goal_id"], []).append(i)
-        # Focus pages repeat the charts (each is a page of its own in the PDF); the other SDGs
-        # list status and receipt and point to the pillar chapter for the chart.
-        charts_on = focus is not None
+        # Each chart is drawn once, in its pillar's chapter: the SDG pages give status and
+        # receipt and point to it (a page number in the PDF), which keeps the PDF short.
+        charts_on = False
         goal_views = []
         for g in s_goals:
             gv = goal_view(g, charts_on=charts_on, pfx=f"{prefix}-s{number}")
@@ -339,7 +339,22 @@ def report_context(
         "toc": toc,
         "number": lambda v, d=None: charts.format_number(v, lang, d),
         "progress_method_url": progress_method_url(),
+        "pillar_titles": {p["data"]["id"]: p["title"] for p in pillars},
+        "isodate": _isodate,
+        "anchor_prefix": "",
     }
+
+
+def _isodate(value: str | None) -> str:
+    """A date or datetime frozen as ISO text, formatted for the active language."""
+    if not value:
+        return ""
+    from datetime import date, datetime
+
+    from django.utils.formats import date_format
+
+    parsed = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    return date_format(parsed, "j. F Y")
 
 
 def progress_method_url() -> str:

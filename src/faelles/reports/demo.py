@@ -1,0 +1,65 @@
+"""Demo: the 2025 edition of the SDG report for the demo municipality, generated and published.
+
+Created from whatever the other demos loaded before (the apps load in INSTALLED_APPS order, so
+strategy, indicators, participation and feedback come first). Generating both languages as
+HTML and PDF takes well under half a minute here, so it runs in the demo itself.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from faelles.core.models import Municipality
+from faelles.reports import services
+from faelles.reports.models import ReportEdition
+
+YEAR = 2025
+
+FOREWORD_DA = """\
+Det er femte år, vi gør status over vores arbejde med visionen og FN's verdensmål.
+Rapporten viser, hvor vi er godt på vej, og hvor vi skal sætte farten op.
+
+*Dette forord er et eksempel, skrevet til demoen.*
+"""
+FOREWORD_EN = """\
+This is our fifth review of the work with the vision and the UN Sustainable Development Goals.
+The report shows where we are on track and where we need to speed up.
+
+*This foreword is an example written for the demo.*
+"""
+CONCLUSIONS_DA = """\
+Vi er på vej, men ikke hurtigt nok alle steder. Det grønne område viser fremgang.
+Vi vil følge tallene tæt næste år.
+
+*Eksempel til demoen.*
+"""
+CONCLUSIONS_EN = """\
+We are moving, but not fast enough everywhere. The green pillar shows progress.
+We will follow the figures closely next year.
+
+*Example for the demo.*
+"""
+
+
+def load(*, municipality: Municipality, users: dict[str, Any], stdout: Any) -> None:
+    edition = ReportEdition.objects.filter(municipality=municipality, year=YEAR).first()
+    if edition is None:
+        edition = services.edition_create(
+            municipality=municipality, year=YEAR, actor=users.get("editor"),
+            foreword_da=FOREWORD_DA, foreword_en=FOREWORD_EN,
+        )
+        services.section_text_set(
+            edition=edition, key="conclusions", text_da=CONCLUSIONS_DA, text_en=CONCLUSIONS_EN,
+            actor=users.get("editor"),
+        )
+        stdout.write(f"reports: froze the data for the {YEAR} edition\n")
+    if not edition.is_generated:
+        started = time.perf_counter()
+        edition = services.edition_generate(edition=edition)
+        stdout.write(
+            f"reports: generated the {YEAR} report in {time.perf_counter() - started:.1f} s "
+            f"({edition.pdf_pages_da} pages in Danish, {edition.pdf_pages_en} in English)\n"
+        )
+    if not edition.is_published:
+        services.edition_publish(edition=edition, actor=users.get("editor"))
