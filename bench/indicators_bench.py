@@ -1,0 +1,160 @@
+"""Import 1,000,000 observations from an Open SDG CSV file and recompute every assessment.
+
+    .venv/bin/python bench/indicators_bench.py [--rows 1000000] [--var-dir DIR] [--keep]
+
+Runs against a fresh SQLite database in a temporary FAELLES_VAR_DIR (never the shared
+var/faelles.sqlite3) unless DATABASE_URL is set. The file has 50 years x N areas x 100 age
+groups, i.e. N x 100 breakdown series plus no headline; every series is assessed. Phases:
+
+1. parse: `parse_opensdg_csv` over the file (streamed);
+2. import: `observations_import` of all rows into an empty indicator (bulk inserts);
+3. recompute: `indicator_recompute` of every series;
+4. re-import: the same file again (every value unchanged: only retrieval times move);
+5. import with changes: the same file with every 10th value changed (revisions kept).
+
+Prints seconds per phase and the process's peak resident memory after each phase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def peak_mb() -> float:
+    # ru_maxrss is in KiB on Linux.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def write_csv(path: Path, rows: int, *, changed: bool = False) -> int:
+    years = range(1975, 2025)
+    ages = 100
+    areas = max(1, rows // (len(years) * ages))
+    n = 0
+    with path.open("w", encoding="utf-8") as out:
+        out.write("Year,Bydel,Alder,Value\n")
+        for area in range(areas):
+            for age in range(ages):
+                base = 1000 + area * 3 + age
+                for i, year in enumerate(years):
+                    value = base + i * ((age % 7) - 3) * 0.5
+                    if changed and n % 10 == 0:
+                        value += 1
+                    out.write(f"{year},Område {area},{age} år,{value:g}\n")
+                    n += 1
+    return n
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--var-dir", help="FAELLES_VAR_DIR to use (default: a temporary one)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+
+    var_dir = Path(args.var_dir or tempfile.mkdtemp(prefix="faelles-indicators-bench-"))
+    var_dir.mkdir(parents=True, exist_ok=True)
+    os.environ["FAELLES_VAR_DIR"] = str(var_dir)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "faelles.config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from faelles.core.models import Municipality
+    from faelles.indicators.importers.opensdg_csv import parse_opensdg_csv
+    from faelles.indicators.models import Assessment, Indicator, Observation, ObservationRevision
+    from faelles.indicators.services import indicator_recompute, observations_import_result
+    from faelles.strategy.models import Goal, Pillar, Vision
+
+    print(f"database: {connection.settings_dict['NAME']}")
+    call_command("migrate", verbosity=0)
+    municipality, _ = Municipality.objects.get_or_create(
+        slug="bench", defaults={"name": "Bench Kommune", "code": "999"}
+    )
+    vision, _ = Vision.objects.get_or_create(
+        municipality=municipality, slug="v", defaults={"title": "V"}
+    )
+    pillar, _ = Pillar.objects.get_or_create(
+        municipality=municipality, slug="p", defaults={"vision": vision, "title": "P"}
+    )
+    goal, _ = Goal.objects.get_or_create(
+        municipality=municipality, slug="g",
+        defaults={"pillar": pillar, "title": "G", "dimension": "social"},
+    )
+    Indicator.objects.filter(municipality=municipality, slug="bench").delete()
+    indicator = Indicator.objects.create(
+        municipality=municipality, goal=goal, slug="bench", title_da="Bench", direction="increase",
+        target_value=2000, target_year=2030,
+    )
+
+    csv_path = var_dir / "bench.csv"
+    changed_path = var_dir / "bench-changed.csv"
+    t = time.perf_counter()
+    rows = write_csv(csv_path, args.rows)
+    write_csv(changed_path, args.rows, changed=True)
+    size_mb = csv_path.stat().st_size / 1e6
+    print(f"file: {rows:,} rows, {size_mb:.1f} MB (written in {time.perf_counter() - t:.1f} s)")
+    print(f"{'phase':<22}{'seconds':>10}{'peak RSS MB':>14}")
+
+    def phase(name: str, started: float) -> None:
+        print(f"{name:<22}{time.perf_counter() - started:>10.2f}{peak_mb():>14.0f}")
+        sys.stdout.flush()
+
+    t = time.perf_counter()
+    with csv_path.open("rb") as f:
+        result = parse_opensdg_csv(f)
+    assert result.ok, result.errors[:5]
+    phase("parse", t)
+
+    t = time.perf_counter()
+    run = observations_import_result(indicator=indicator, result=result, source="bench.csv")
+    phase("import (new)", t)
+    assert run.created == rows, (run.created, rows)
+    del result
+
+    t = time.perf_counter()
+    assessments = indicator_recompute(indicator=indicator)
+    phase("recompute", t)
+    statuses: dict[str, int] = {}
+    for a in assessments:
+        statuses[a.status] = statuses.get(a.status, 0) + 1
+
+    t = time.perf_counter()
+    with csv_path.open("rb") as f:
+        run = observations_import_result(
+            indicator=indicator, result=parse_opensdg_csv(f), source="bench.csv"
+        )
+    phase("parse+re-import", t)
+    assert run.unchanged == rows
+
+    t = time.perf_counter()
+    with changed_path.open("rb") as f:
+        run = observations_import_result(
+            indicator=indicator, result=parse_opensdg_csv(f), source="bench-changed.csv"
+        )
+    phase("parse+import changes", t)
+
+    print(
+        f"observations: {Observation.objects.filter(indicator=indicator).count():,}; "
+        f"assessments: {Assessment.objects.filter(indicator=indicator).count():,} "
+        f"({', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))}); "
+        f"revisions: {ObservationRevision.objects.filter(import_run=run).count():,} "
+        f"(changed {run.updated:,})"
+    )
+    if not args.keep and not args.var_dir:
+        import shutil
+
+        shutil.rmtree(var_dir, ignore_errors=True)
+    else:
+        print(f"kept {var_dir}")
+
+
+if __name__ == "__main__":
+    main()
