@@ -20,7 +20,15 @@ def world(municipality: Any, other_municipality: Any, make_user: Any) -> SimpleN
     from faelles.indicators.models import Assessment, Indicator, Observation
     from faelles.participation.models import Contribution, Phase, Process
     from faelles.sdg.models import Target
-    from faelles.strategy.models import Decision, FocusSDG, Goal, Initiative, Milestone, Pillar, Vision
+    from faelles.strategy.models import (
+        Decision,
+        FocusSDG,
+        Goal,
+        Initiative,
+        Milestone,
+        Pillar,
+        Vision,
+    )
 
     m = municipality
     now = timezone.now()
@@ -36,7 +44,8 @@ def world(municipality: Any, other_municipality: Any, make_user: Any) -> SimpleN
     hidden_pillar = Pillar.objects.create(municipality=m, vision=vision, slug="skjult-tema",
                                           title=f"{SECRET} tema", is_published=False)
     goal = Goal.objects.create(municipality=m, pillar=pillar, slug="mindre-co2",
-                               title_da="Mindre CO2", title_en="Less CO2", dimension="environmental")
+                               title_da="Mindre CO2", title_en="Less CO2",
+                               dimension="environmental")
     goal.sdg_targets.add(t116)
     draft_goal = Goal.objects.create(municipality=m, pillar=pillar, slug="udkast-maal",
                                      title=f"{SECRET} udkast", dimension="social",
