@@ -8,7 +8,7 @@ import datetime as dt
 import json
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_staff_only_case_material_is_refused_to_citizens(
     ]:
         try:
             url = reverse(name, kwargs=kwargs)
-        except Exception:  # the view may not exist in this version
+        except NoReverseMatch:  # the view may not exist in this version
             continue
         assert client.get(url).status_code in DENIED, name
         checked += 1
@@ -134,7 +134,7 @@ def test_another_municipalitys_objects_answer_404(
                  "feedback:answer_contribution"):
         try:
             url = reverse(name, kwargs={"pk": pk})
-        except Exception:
+        except NoReverseMatch:
             continue
         assert client.get(url).status_code == 404, name
     # And the back-office of the other municipality does not list or open it.

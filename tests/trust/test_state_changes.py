@@ -10,76 +10,14 @@ exception, signed e-mail links, is tested to change nothing on GET.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import translation
 
 from faelles.core.http import allowed_methods
+from tests.trust.pages import Route, walk
 
 pytestmark = pytest.mark.django_db
-
-# Values for path converters: the method check runs before any object is looked up, so any
-# well-formed value reaches it. Patterns with converters not listed here are skipped and listed.
-SAMPLE = {"int": "1", "slug": "x", "str": "x", "path": "x",
-          "uuid": "00000000-0000-0000-0000-000000000001"}
-
-
-@dataclass
-class Route:
-    name: str
-    path: str
-    view: Any
-    methods: set[str] | None
-
-
-def _converter_name(converter: Any) -> str:
-    from django.urls import converters
-
-    for name, cls in converters.DEFAULT_CONVERTERS.items():
-        if type(converter) is type(cls):
-            return name
-    return type(converter).__name__
-
-
-def walk(patterns: list[Any] | None = None, prefix: str = "", ns: tuple[str, ...] = ()):
-    """(route, skipped) for every URL pattern; `route.path` is a concrete path to request."""
-    import re
-
-    routes: list[Route] = []
-    skipped: list[str] = []
-    if patterns is None:
-        patterns = get_resolver().url_patterns
-    for entry in patterns:
-        pattern = entry.pattern
-        text = str(pattern)
-        converters = getattr(pattern, "converters", {})
-        part = text
-        unknown = []
-        for key, converter in converters.items():
-            kind = _converter_name(converter)
-            if kind not in SAMPLE:
-                unknown.append(f"{key}:{kind}")
-                continue
-            part = re.sub(rf"<(?:\w+:)?{key}>", SAMPLE[kind], part)
-        part = part.lstrip("^").rstrip("$").replace("\\Z", "")
-        if unknown or "(?P<" in part or "<" in part:
-            skipped.append(prefix + text + f"  (cannot fill {unknown or part})")
-            continue
-        if isinstance(entry, URLResolver):
-            namespace = ns + ((entry.namespace,) if entry.namespace else ())
-            sub_routes, sub_skipped = walk(entry.url_patterns, prefix + part, namespace)
-            routes += sub_routes
-            skipped += sub_skipped
-        elif isinstance(entry, URLPattern):
-            name = ":".join((*ns, entry.name or "?"))
-            routes.append(Route(name=name, path="/" + (prefix + part).lstrip("/"),
-                                view=entry.callback, methods=allowed_methods(entry.callback)))
-    return routes, skipped
-
 
 @pytest.fixture
 def superuser(municipality, make_user):
