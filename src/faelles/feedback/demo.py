@@ -138,7 +138,7 @@ def _faelles_hearing(municipality: Any, pm: Any) -> int:
     for k, c in enumerate(responses):
         services.state_update_details(
             contribution=c, actor=pm, memo_section=HEARING_THEMES[k % len(HEARING_THEMES)],
-            address=("Eksempelvej %d, 2620 Albertslund" % (k + 1)) if k % 4 == 0 else "",
+            address=f"Eksempelvej {k + 1}, 2620 Albertslund" if k % 4 == 0 else "",
             address_protected=k == 8)
     # Answered in groups by theme: one shared answer per theme, each response traced alone.
     for t, theme in enumerate(HEARING_THEMES):

@@ -29,7 +29,9 @@ from faelles.core.models import MunicipalOwned
 COPENHAGEN = zoneinfo.ZoneInfo("Europe/Copenhagen")
 
 
-def deadline_for(created_at: dt.datetime, days: int, override: dt.date | None = None) -> dt.datetime:
+def deadline_for(
+    created_at: dt.datetime, days: int, override: dt.date | None = None,
+) -> dt.datetime:
     """The moment an answer becomes overdue: the end of the due day in Europe/Copenhagen.
 
     Calendar days are counted on the local date, so a contribution sent at 23:59 and one sent at

@@ -47,7 +47,8 @@ def redact(text: str, passages: Iterable[Redaction]) -> str:
     """The text with every redacted passage replaced by a visible marker."""
     for r in passages:
         if r.passage:
-            text = text.replace(r.passage, "[" + _("removed: %(reason)s") % {"reason": r.reason} + "]")
+            marker = _("removed: %(reason)s") % {"reason": r.reason}
+            text = text.replace(r.passage, f"[{marker}]")
     return text
 
 
@@ -127,7 +128,8 @@ def _outcome_view(o: Outcome) -> OutcomeView:
         extra = _("%(status)s, %(progress)s %% done") % {
             "status": o.initiative.get_status_display(), "progress": o.initiative.progress_total}
     return OutcomeView(
-        kind=o.kind, kind_label=str(o.get_kind_display()), title=str(getattr(target, "title", target)),
+        kind=o.kind, kind_label=str(o.get_kind_display()),
+        title=str(getattr(target, "title", target)),
         url=target.get_absolute_url() if target is not None else "", explanation=o.explanation,
         change=o.change, at=o.created_at, is_example=o.is_example, extra=extra,
     )
@@ -246,10 +248,7 @@ class ShapedBy:
 
 def public_author(c: Contribution) -> str:
     """The name shown publicly: only with consent."""
-    if c.on_behalf_of_id and c.on_behalf_of:
-        org = c.on_behalf_of.name
-    else:
-        org = ""
+    org = c.on_behalf_of.name if c.on_behalf_of_id and c.on_behalf_of else ""
     if not c.publish_name:
         return org or _("Name not published")
     name = (c.author.display_name if c.author_id and c.author else c.offline_author_name)
@@ -467,7 +466,9 @@ def politician_overview(*, municipality: Municipality) -> tuple[list[ProcessOver
 
 # --- notifications ----------------------------------------------------------------------------
 
-def notifications_for(*, user: Any, municipality: Municipality, limit: int = 50) -> list[Notification]:
+def notifications_for(
+    *, user: Any, municipality: Municipality, limit: int = 50,
+) -> list[Notification]:
     return list(Notification.objects.filter(user=user, municipality=municipality)[:limit])
 
 

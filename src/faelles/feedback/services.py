@@ -522,7 +522,8 @@ def translate_path(path: str, lang: str) -> str:
 
 def _render_mail(template: str, **context: Any) -> tuple[str, str]:
     user = context["user"]
-    context["unsubscribe_url"] = unsubscribe_url(user_id=user.pk, kind=context.get("kind", ALL_KINDS))
+    context["unsubscribe_url"] = unsubscribe_url(user_id=user.pk,
+                                                 kind=context.get("kind", ALL_KINDS))
     context["settings_url"] = site_url(path_for("feedback:settings"))
     return (render_to_string(template + ".txt", context),
             render_to_string(template + ".html", context))
