@@ -137,10 +137,13 @@ def test_database_failure_mid_import_rolls_everything_back(
     import_csv(indicator, b"Year,Value\n2015,10\n2016,11\n")
     before = list(Observation.objects.values_list("period", "value").order_by("period"))
     changed = b"Year,Value\n2015,99\n2016,98\n2017,12\n"
-    with mock.patch.object(
-        ObservationRevision.objects, "bulk_create", side_effect=DatabaseError("disk full")
-    ), pytest.raises(DatabaseError):
+    # The last write inside the transaction fails: every earlier write must be undone too.
+    failing = mock.Mock(**{"enqueue.side_effect": DatabaseError("disk full")})
+    with mock.patch("faelles.indicators.tasks.recompute_indicator", failing), pytest.raises(
+        DatabaseError
+    ):
         import_csv(indicator, changed)
+    assert not ObservationRevision.objects.exists()
     after = list(Observation.objects.values_list("period", "value").order_by("period"))
     assert after == before
     assert ImportRun.objects.filter(indicator=indicator).count() == 1  # only the first run

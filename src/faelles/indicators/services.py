@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from faelles.core.audit import audit_log, snapshot
@@ -126,6 +126,109 @@ def _validate(observations: Iterable[ParsedObservation]) -> tuple[list[_Row], li
     return rows, errors
 
 
+class _BulkWriter:
+    """Plain INSERT/UPDATE statements run with `executemany`.
+
+    The ORM's bulk_create compiles SQL per batch (on SQLite a batch is 999 parameters, i.e.
+    58 rows here) and bulk_update builds CASE expressions; for a million rows that was about
+    0.8 ms a row. One prepared statement per kind, with values adapted by the model fields
+    themselves (JSON, datetimes), is portable and an order of magnitude faster.
+    """
+
+    def __init__(
+        self, *, indicator: Indicator, run: ImportRun, source: str, retrieved_at: datetime,
+        changed_at: datetime,
+    ) -> None:
+        self.connection = connections[router.db_for_write(Observation)]
+        obs = Observation._meta
+        rev = ObservationRevision._meta
+        qn = self.connection.ops.quote_name
+        self.insert_columns = [
+            "municipality_id", "indicator_id", "period", "year", "quarter", "month", "value",
+            "disaggregation", "disaggregation_key", "dimensions", "series", "units",
+            "geocode", "source", "retrieved_at", "import_run_id",
+        ]
+        # Identifiers below are the models' own, quoted; every value is a parameter.
+        self.insert_sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+            qn(obs.db_table), ", ".join(qn(c) for c in self.insert_columns),
+            ", ".join(["%s"] * len(self.insert_columns)),
+        )
+        self.update_sql = (
+            "UPDATE {} SET {} = %s, {} = %s, {} = %s, {} = %s, {} = %s WHERE {} = %s".format(  # noqa: S608
+                qn(obs.db_table), qn("value"), qn("source"), qn("retrieved_at"),
+                qn("import_run_id"), qn("geocode"), qn("id"),
+            )
+        )
+        revision_columns = [
+            "municipality_id", "observation_id", "old_value", "new_value", "old_source",
+            "source", "import_run_id", "changed_at",
+        ]
+        self.revision_sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
+            qn(rev.db_table), ", ".join(qn(c) for c in revision_columns),
+            ", ".join(["%s"] * len(revision_columns)),
+        )
+        self.json_field = obs.get_field("disaggregation")
+        self.mid = indicator.municipality_id
+        self.indicator_id = indicator.pk
+        self.run_id = run.pk
+        self.source = source
+        self.retrieved = obs.get_field("retrieved_at").get_db_prep_save(
+            retrieved_at, self.connection
+        )
+        self.changed_at = rev.get_field("changed_at").get_db_prep_save(
+            changed_at, self.connection
+        )
+        self._json: dict[str, Any] = {}
+        self.new: list[tuple[Any, ...]] = []
+        self.updates: list[tuple[Any, ...]] = []
+        self.revisions: list[tuple[Any, ...]] = []
+        self.changed = 0
+
+    def _json_for(self, row: _Row) -> Any:
+        value = self._json.get(row.key)
+        if value is None:
+            value = self.json_field.get_db_prep_save(row.disaggregation, self.connection)
+            self._json[row.key] = value
+        return value
+
+    def add_new(self, row: _Row) -> None:
+        period = row.period
+        self.new.append((
+            self.mid, self.indicator_id, str(period), period.year, period.quarter, period.month,
+            row.value, self._json_for(row), row.key, row.dims, row.series, row.units,
+            row.geocode, self.source, self.retrieved, self.run_id,
+        ))
+        if len(self.new) >= BATCH:
+            self._write_new()
+
+    def add_change(self, pk: int, row: _Row, old_value: float, old_source: str) -> None:
+        self.changed += 1
+        self.updates.append((row.value, self.source, self.retrieved, self.run_id, row.geocode,
+                             pk))
+        self.revisions.append((self.mid, pk, old_value, row.value, old_source, self.source,
+                               self.run_id, self.changed_at))
+        if len(self.updates) >= BATCH:
+            self._write_changes()
+
+    def _write_new(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.executemany(self.insert_sql, self.new)
+        self.new.clear()
+
+    def _write_changes(self) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.executemany(self.update_sql, self.updates)
+            cursor.executemany(self.revision_sql, self.revisions)
+        self.updates.clear()
+        self.revisions.clear()
+
+    def flush(self) -> None:
+        if self.new:
+            self._write_new()
+        if self.updates:
+            self._write_changes()
+
+
 def observations_import(
     *,
     indicator: Indicator,
@@ -169,61 +272,27 @@ def observations_import(
             ).values_list("pk", "period", "disaggregation_key", "series", "units", "value",
                           "source").iterator(chunk_size=10_000)
         }
-        new: list[Observation] = []
-        changed: list[Observation] = []
-        revisions: list[ObservationRevision] = []
+        writer = _BulkWriter(indicator=indicator, run=run, source=source,
+                             retrieved_at=retrieved_at, changed_at=started_at)
         unchanged_ids: list[int] = []
-        mid = indicator.municipality_id
         for row in rows:
-            period_text = str(row.period)
-            hit = existing.get((period_text, row.key, row.series, row.units))
+            hit = existing.get((str(row.period), row.key, row.series, row.units))
             if hit is None:
-                new.append(
-                    Observation(
-                        municipality_id=mid, indicator_id=indicator.pk, period=period_text,
-                        year=row.period.year, quarter=row.period.quarter,
-                        month=row.period.month, value=row.value,
-                        disaggregation=row.disaggregation, disaggregation_key=row.key,
-                        dimensions=row.dims, series=row.series, units=row.units,
-                        geocode=row.geocode, source=source, retrieved_at=retrieved_at,
-                        import_run=run,
-                    )
-                )
-                if len(new) >= BATCH:
-                    Observation.objects.bulk_create(new)
-                    new.clear()
+                writer.add_new(row)
                 continue
             pk, old_value, old_source = hit
             if old_value == row.value:
                 unchanged_ids.append(pk)
-                continue
-            changed.append(
-                Observation(
-                    pk=pk, value=row.value, source=source, retrieved_at=retrieved_at,
-                    import_run=run, geocode=row.geocode,
-                )
-            )
-            revisions.append(
-                ObservationRevision(
-                    municipality_id=mid, observation_id=pk, old_value=old_value,
-                    new_value=row.value, old_source=old_source, source=source, import_run=run,
-                    changed_at=started_at,
-                )
-            )
-        if new:
-            Observation.objects.bulk_create(new)
-        for start in range(0, len(changed), BATCH):
-            Observation.objects.bulk_update(
-                changed[start : start + BATCH],
-                ["value", "source", "retrieved_at", "import_run", "geocode"],
-            )
-        ObservationRevision.objects.bulk_create(revisions, batch_size=BATCH)
+            else:
+                writer.add_change(pk, row, old_value, old_source)
+        writer.flush()
         for start in range(0, len(unchanged_ids), ID_CHUNK):
             Observation.objects.filter(pk__in=unchanged_ids[start : start + ID_CHUNK]).update(
                 retrieved_at=retrieved_at
             )
-        run.created = len(rows) - len(changed) - len(unchanged_ids)
-        run.updated = len(changed)
+        changed = writer.changed
+        run.created = len(rows) - changed - len(unchanged_ids)
+        run.updated = changed
         run.unchanged = len(unchanged_ids)
         run.finished_at = timezone.now()
         run.save(update_fields=["created", "updated", "unchanged", "finished_at"])
