@@ -12,6 +12,7 @@ from django.conf import settings
 from django.templatetags.static import static
 from django.utils import translation
 from django.utils.formats import date_format, number_format
+from django.utils.timezone import template_localtime
 from jinja2 import Environment
 
 from faelles.core.links import other_language_path, path_for
@@ -21,7 +22,8 @@ from faelles.core.markdown import render_markdown
 def _date(value: Any, fmt: str = "j. F Y") -> str:
     if not value:
         return ""
-    return date_format(value, fmt)
+    # Like Django's |date: aware datetimes are shown in the local time zone (Europe/Copenhagen).
+    return date_format(template_localtime(value), fmt)
 
 
 def _number(value: Any, decimals: int | None = None) -> str:
