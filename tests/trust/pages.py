@@ -35,6 +35,7 @@ class Scan:
     script_urls: list[str] = field(default_factory=list)  # javascript:/vbscript:/data: URLs
     styles: list[str] = field(default_factory=list)  # style attributes and <style> elements
     tags: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # href of every <a>
 
 
 class _Parser(HTMLParser):
@@ -45,6 +46,8 @@ class _Parser(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k.lower(): (v or "") for k, v in attrs}
         self.scan.tags.append(tag)
+        if tag == "a" and "href" in a:
+            self.scan.links.append(a["href"])
         if tag == "script":
             self.scan.scripts.append(a)
         if tag == "style":
