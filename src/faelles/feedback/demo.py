@@ -115,13 +115,27 @@ def _assembly(municipality: Any, pm: Any) -> int:
     return len(rows)
 
 
-HEARING_THEMES = ["Fællesskaber i bydelene", "Borgerinddragelse og høringer",
-                  "Digitale og fysiske mødesteder", "Børn og unge", "Foreningslivet"]
-CHANGES = [
-    "Afsnittet om borgerinddragelse siger nu, at borgerne inddrages, før beslutningerne tages.",
-    "Politikken nævner nu både digitale og fysiske mødesteder.",
-    "Et nyt punkt om unges deltagelse er tilføjet.",
-]
+# The memo groups responses by theme: the participation demo's five response topics.
+HEARING_THEMES = {
+    "Borgermøder i alle bydele": "Borgermøder i bydelene",
+    "Digitale og fysiske muligheder": "Digitale og fysiske mødesteder",
+    "Foreningernes rolle": "Foreningslivet",
+    "Tilbagemelding til borgerne": "Tilbagemelding til borgerne",
+    "Børn og unge": "Børn og unge",
+}
+# What changed in the policy, per theme (example content; the real changes are not public).
+CHANGES = {
+    "Digitale og fysiske mødesteder": "Politikken nævner nu både digitale og fysiske "
+                                      "mødesteder.",
+    "Tilbagemelding til borgerne": "Politikken lover nu, at alle, der giver et input, får at "
+                                   "vide, hvad det førte til.",
+    "Børn og unge": "Et nyt punkt om børn og unges deltagelse er tilføjet.",
+}
+
+
+def _theme(title: str) -> str:
+    base = title.split(" (", 1)[0]
+    return HEARING_THEMES.get(base, "Generelt")
 
 
 def _faelles_hearing(municipality: Any, pm: Any) -> int:
@@ -137,30 +151,28 @@ def _faelles_hearing(municipality: Any, pm: Any) -> int:
     statuses = services.statuses_ensure(municipality=municipality)
     for k, c in enumerate(responses):
         services.state_update_details(
-            contribution=c, actor=pm, memo_section=HEARING_THEMES[k % len(HEARING_THEMES)],
+            contribution=c, actor=pm, memo_section=_theme(c.title),
             address=f"Eksempelvej {k + 1}, 2620 Albertslund" if k % 4 == 0 else "",
             address_protected=k == 8)
     # Answered in groups by theme: one shared answer per theme, each response traced alone.
-    for t, theme in enumerate(HEARING_THEMES):
-        group = [c for k, c in enumerate(responses) if k % len(HEARING_THEMES) == t]
-        if not group:
-            continue
-        changed = t < len(CHANGES)
+    for theme in sorted({_theme(c.title) for c in responses}):
+        group = [c for c in responses if _theme(c.title) == theme]
+        change = CHANGES.get(theme)
         services.answer_publish(
             contributions=group, actor=pm, at=_at(2019, 2, 20), silent=True, is_example=True,
-            status=statuses["gennemfoert"] if changed else statuses["besvaret"],
+            status=statuses["gennemfoert"] if change else statuses["besvaret"],
             text=(f"Tak for dit høringssvar om {theme.lower()}. "
                   + ("Temaudvalget har ændret politikken, så den tager dit forslag med. "
-                     if changed else
+                     if change else
                      "Temaudvalget har ikke ændret teksten, men forslaget indgår i arbejdet "
                      "med den kommende handleplan. ")
                   + EXAMPLE_NOTE),
         )
         for c in group:
-            if changed and document is not None:
+            if change and document is not None:
                 services.outcome_link(
                     contribution=c, target=document, actor=pm, at=_at(2019, 2, 20), silent=True,
-                    is_example=True, change=CHANGES[t],
+                    is_example=True, change=change,
                     explanation="Høringssvaret førte til en ændring fra høringsudkastet til den "
                                 "vedtagne politik. " + EXAMPLE_NOTE)
             elif decision is not None:
@@ -203,7 +215,8 @@ def _ideas(municipality: Any, pm: Any, citizen: Any) -> int:
         return 0
     statuses = services.statuses_ensure(municipality=municipality)
     initiative = _strategy("Initiative", municipality, "naturpleje-vestskoven")
-    mine = [c for c in rows if citizen is not None and c.author_id == citizen.pk]
+    by_title = {c.title: c for c in rows if citizen is not None and c.author_id == citizen.pk}
+    mine = [by_title[t] for t, _text in MY_IDEAS if t in by_title]
     others = [c for c in rows if c not in mine]
     # The citizen's ideas: one implemented and linked, one answered, one overdue.
     if len(mine) >= 3:
@@ -217,9 +230,10 @@ def _ideas(municipality: Any, pm: Any, citizen: Any) -> int:
                 contribution=mine[0], target=initiative, actor=pm, silent=True, is_example=True,
                 at=mine[0].created_at + dt.timedelta(days=7),
                 explanation="Bænkene blev sat op som en del af naturplejen. " + EXAMPLE_NOTE)
+        # Not silent: the demo citizen finds a notification (and an e-mail in the outbox).
         services.answer_publish(
             contributions=[mine[1]], actor=pm, at=mine[1].created_at + dt.timedelta(days=9),
-            silent=True, is_example=True,
+            is_example=True,
             text="Tak for idéen. Vi tager den med til værkstedet om idéerne, hvor vi finder et "
                  "sted sammen med beboerne. " + EXAMPLE_NOTE)
         services.state_update_details(contribution=mine[2], actor=pm,

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from faelles.core.links import path_for
@@ -126,7 +127,8 @@ def _outcome_view(o: Outcome) -> OutcomeView:
         extra = ", ".join(x for x in (d.body, d.date.strftime("%d.%m.%Y"), d.reference) if x)
     if o.initiative_id and o.initiative:
         extra = _("%(status)s, %(progress)s %% done") % {
-            "status": o.initiative.get_status_display(), "progress": o.initiative.progress_total}
+            "status": o.initiative.get_status_display(),
+            "progress": number_format(o.initiative.progress_total, decimal_pos=0)}
     return OutcomeView(
         kind=o.kind, kind_label=str(o.get_kind_display()),
         title=str(getattr(target, "title", target)),
