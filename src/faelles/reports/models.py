@@ -73,7 +73,9 @@ class ReportEdition(MunicipalOwned):
 
     @property
     def is_published(self) -> bool:
-        return self.status == EditionStatus.PUBLISHED
+        # Publication is a moment, not the status: a published edition being regenerated shows
+        # "generating" to staff and stays public meanwhile.
+        return self.published_at is not None
 
     @property
     def is_generated(self) -> bool:

@@ -19,7 +19,7 @@ from faelles.core.models import Municipality
 from faelles.indicators import progress
 from faelles.indicators.models import Assessment, Indicator, Observation
 from faelles.reports.figures import participation_figures
-from faelles.reports.models import EditionStatus, ReportEdition, SectionText
+from faelles.reports.models import ReportEdition, SectionText
 from faelles.sdg.models import Goal as SdgGoal
 from faelles.strategy.models import (
     Decision,
@@ -335,7 +335,7 @@ def edition_list(
 ) -> QuerySet[ReportEdition]:
     qs = ReportEdition.objects.filter(municipality=municipality).defer("snapshot")
     if not include_unpublished:
-        qs = qs.filter(status=EditionStatus.PUBLISHED)
+        qs = qs.filter(published_at__isnull=False)
     return qs
 
 

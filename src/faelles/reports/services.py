@@ -70,26 +70,25 @@ def edition_generate_start(*, edition: ReportEdition, actor: Any = None) -> Repo
     """Mark the edition as generating and queue the work (the status page shows progress)."""
     from faelles.reports.tasks import generate_edition
 
-    previous_status = edition.status
     ReportEdition.objects.filter(pk=edition.pk).update(
         status=EditionStatus.GENERATING, progress=0, error="",
         progress_message=_("Waiting for the task queue"),
     )
     audit_log(actor=actor, action="report.generate", obj=edition)
-    transaction.on_commit(
-        lambda: generate_edition.enqueue(edition.pk, previous_status)
-    )
+    transaction.on_commit(lambda: generate_edition.enqueue(edition.pk))
     edition.refresh_from_db()
     return edition
 
 
-def edition_generate(
-    *, edition: ReportEdition, final_status: str = EditionStatus.DRAFT
-) -> ReportEdition:
+def _settled_status(edition: ReportEdition) -> str:
+    return EditionStatus.PUBLISHED if edition.is_published else EditionStatus.DRAFT
+
+
+def edition_generate(*, edition: ReportEdition) -> ReportEdition:
     """Render the HTML and the PDF in both languages from the snapshot, storing progress.
 
-    Runs in the task worker. On failure the edition goes back to `final_status` with the error
-    kept for the status page; old files stay until new ones are complete.
+    Runs in the task worker. On failure the edition goes back to draft or published with the
+    error kept for the status page; old files stay until new ones are complete.
     """
     started = time.perf_counter()
     texts = selectors.section_texts(edition)
@@ -117,8 +116,10 @@ def edition_generate(
             files[f"pdf_{lang}"], pages[lang] = render.render_pdf(pdf_html)
             step += 1
     except Exception as exc:
+        edition.refresh_from_db(fields=["published_at"])
         ReportEdition.objects.filter(pk=edition.pk).update(
-            status=final_status, error=f"{type(exc).__name__}: {exc}"[:2000], progress=0,
+            status=_settled_status(edition), error=f"{type(exc).__name__}: {exc}"[:2000],
+            progress=0,
             progress_message="",
         )
         raise
@@ -132,7 +133,7 @@ def edition_generate(
         filename = f"sdg-report-{slug}-{lang}.{kind}"
         getattr(edition, name).save(filename, ContentFile(content), save=False)
     edition.pdf_pages_da, edition.pdf_pages_en = pages.get("da"), pages.get("en")
-    edition.status = final_status
+    edition.status = _settled_status(edition)
     edition.progress = 100
     edition.progress_message = _("Done")
     edition.generated_at = timezone.now()
@@ -142,12 +143,17 @@ def edition_generate(
     return edition
 
 
-def edition_publish(*, edition: ReportEdition, actor: Any = None) -> ReportEdition:
-    if not edition.is_generated:
+def edition_publish(
+    *, edition: ReportEdition, actor: Any = None, require_files: bool = True
+) -> ReportEdition:
+    """Make the edition public. The page renders from the snapshot, so it can go out before
+    its files exist (the demo publishes while the worker makes them); staff publish after."""
+    if require_files and not edition.is_generated:
         raise ValidationError(_("Generate the report before you publish it."))
     # Not the whole row in the log: the snapshot is large and never changes.
     before = {"status": edition.status}
-    edition.status = EditionStatus.PUBLISHED
+    if edition.status != EditionStatus.GENERATING:
+        edition.status = EditionStatus.PUBLISHED
     edition.published_at = edition.published_at or timezone.now()
     edition.save(update_fields=["status", "published_at"])
     audit_log(actor=actor, action="report.publish", obj=edition, before=before,
