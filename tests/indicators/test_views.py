@@ -179,3 +179,20 @@ def test_query_count_does_not_grow_with_observations(
         fill(make_indicator(slug=f"ekstra-{n}"), range(2015, 2020), areas=2)
     assert _count_queries(client, "/data/") == index_count
     assert index_count <= 8
+
+
+def test_goal_section_template(co2: Indicator, make_indicator: Callable[..., Indicator]) -> None:
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from faelles.indicators.selectors import goal_indicators
+
+    make_indicator(slug="skjult", is_published=False)
+    with translation.override("en"):
+        html = render_to_string(
+            "indicators/_goal_indicators.html", {"goal_indicators": goal_indicators(co2.goal)}
+        )
+    assert 'href="/en/data/co2/"' in html
+    assert "skjult" not in html  # unpublished indicators stay off the goal page
+    assert "95 t (2020)" in html  # latest headline value
+    assert 'id="indicators-heading"' in html

@@ -41,7 +41,7 @@ class StatusCounts:
     sdgs: dict[int, StatusCount] = field(default_factory=dict)  # by SDG number
 
 
-def published_indicators(municipality: Municipality) -> QuerySet[Indicator]:
+def published_indicators(municipality: Municipality | int) -> QuerySet[Indicator]:
     return Indicator.objects.filter(municipality=municipality, is_published=True)
 
 
@@ -93,7 +93,7 @@ def indicator_status_counts(
 
 
 def indicator_list(
-    municipality: Municipality, *, goal_ids: Iterable[int] | None = None
+    municipality: Municipality | int, *, goal_ids: Iterable[int] | None = None
 ) -> list[Indicator]:
     """Published indicators with goal, pillar and headline assessment (`headline` attribute)."""
     qs = (
@@ -114,6 +114,11 @@ def indicator_list(
     for indicator in result:
         indicator.headline = indicator.headline_list[0] if indicator.headline_list else None
     return result
+
+
+def goal_indicators(goal: Any) -> list[Indicator]:
+    """For the goal page's indicator section (`indicators/_goal_indicators.html`)."""
+    return indicator_list(goal.municipality_id, goal_ids=[goal.pk])
 
 
 # --- one indicator ------------------------------------------------------------------------------
