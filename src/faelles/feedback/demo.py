@@ -181,7 +181,20 @@ def _faelles_hearing(municipality: Any, pm: Any) -> int:
                     is_example=True,
                     explanation="Høringssvaret indgik i Kommunalbestyrelsens behandling af "
                                 "politikken. " + EXAMPLE_NOTE)
-    return len(responses)
+    # The community lab's notes and the pre-hearing's answers were answered in the draft
+    # ("løbende fået at vide"): one shared answer per question (wording is an example).
+    earlier = _untouched(Contribution.objects.filter(process=process).exclude(
+        kind=ContributionKind.HEARING_RESPONSE).order_by("created_at", "id"))
+    groups: dict[Any, list[Contribution]] = {}
+    for c in earlier:
+        groups.setdefault(c.question_id or c.kind, []).append(c)
+    for group in groups.values():
+        services.answer_publish(
+            contributions=group, actor=pm, silent=True, is_example=True,
+            at=max(c.created_at for c in group) + dt.timedelta(days=14),
+            text="Tak for dit bidrag. Temaudvalget har læst alle svar og brugt dem, da de "
+                 "skrev udkastet til politikken. " + EXAMPLE_NOTE)
+    return len(responses) + len(earlier)
 
 
 MY_IDEAS = [
@@ -200,6 +213,8 @@ def _ideas(municipality: Any, pm: Any, citizen: Any) -> int:
     if process is None:
         return 0
     _case(process, "00.01.00-A00-7-26 (eksempel)", pm)
+    if ContributionState.objects.filter(contribution__process=process).exists():
+        return 0  # handled in an earlier run; new ideas since then stay unanswered
     now = timezone.now()
     phase = process.phase_list[0] if process.phase_list else None
     if citizen is not None and phase is not None:
@@ -263,6 +278,8 @@ def _open_hearing(municipality: Any, pm: Any) -> int:
     if process is None:
         return 0
     _case(process, "01.05.00-P20-3-26 (eksempel)", pm, memo_status="awaiting_decision")
+    if ContributionState.objects.filter(contribution__process=process).exists():
+        return 0
     rows = _untouched(Contribution.objects.filter(process=process).order_by("created_at", "id"))
     statuses = services.statuses_ensure(municipality=municipality)
     for c in rows[:3]:
