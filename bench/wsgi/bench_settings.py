@@ -1,0 +1,13 @@
+"""Bench-only settings: the product's settings plus one fixed-string URL (never deployed).
+
+BENCH_BARE=1 removes every middleware and serves only the fixed string: the framework floor.
+"""
+
+import os
+
+from faelles.config.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench_urls"
+if os.environ.get("BENCH_BARE") == "1":
+    MIDDLEWARE: list[str] = []
+    ROOT_URLCONF = "bench_urls_bare"
