@@ -377,7 +377,7 @@ def _faelles_om_albertslund(municipality: Any, users: dict[str, Any], rng: rando
         rows.append(Contribution(
             **base, phase=hearing, kind=ContributionKind.HEARING_RESPONSE,
             offline_source=OfflineSource.EMAIL if k % 4 else OfflineSource.LETTER,
-            title=title if k < 5 else f"{title} ({k + 1})", text=text,
+            title=title, text=text,
             created_at=_at(2018, 12, 3, 9) + dt.timedelta(days=k * 2, hours=rng.randint(0, 8)),
         ))
     Contribution.objects.bulk_create(rows)

@@ -141,6 +141,11 @@ class Phase(MunicipalOwned):
     def is_running(self, now: dt.datetime | None = None) -> bool:
         return is_running(self.start, self.end, now or timezone.now())
 
+    @property
+    def last_moment(self) -> dt.datetime:
+        """For display: a phase ending at midnight is open through the day before."""
+        return self.end - dt.timedelta(seconds=1)
+
     def state(self, now: dt.datetime | None = None) -> str:
         now = now or timezone.now()
         if now < self.start:
