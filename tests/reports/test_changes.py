@@ -57,7 +57,7 @@ def test_second_edition_shows_status_changes_new_initiatives_and_progress(
     first.refresh_from_db()
     assert first.snapshot["changes"] == {"previous_year": None}
     html = render.render_document(
-        snapshot=second.snapshot, lang="en", foreword="", texts={}, for_pdf=False
+        snapshot=second.snapshot, lang="en", foreword="", texts={}
     )
     assert "What changed since 2024" in html and "New initiative" in html
 

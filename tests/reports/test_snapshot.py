@@ -40,7 +40,7 @@ def test_revising_an_observation_after_creation_does_not_change_the_edition(
     edition = services.edition_create(municipality=report_data, year=2025)
     before = _indicator(edition.snapshot, "ind-0")
     html_before = render.render_document(
-        snapshot=edition.snapshot, lang="da", foreword="", texts={}, for_pdf=False
+        snapshot=edition.snapshot, lang="da", foreword="", texts={}
     )
     indicator = Indicator.objects.get(municipality=report_data, slug="ind-0")
     observation_set(indicator=indicator, period="2022", value=5.0, source="revised")
@@ -57,7 +57,7 @@ def test_revising_an_observation_after_creation_does_not_change_the_edition(
     assert after == before
     assert after["points"][-1][4] == pytest.approx(86.0)
     html_after = render.render_document(
-        snapshot=edition.snapshot, lang="da", foreword="", texts={}, for_pdf=False
+        snapshot=edition.snapshot, lang="da", foreword="", texts={}
     )
     assert html_after == html_before
     assert "Omdøbt" not in html_after

@@ -9,12 +9,18 @@ Charts are drawn from the frozen values with the indicators app's pure chart fun
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -375,46 +381,112 @@ def progress_method_url() -> str:
 # ---------------------------------------------------------------------------- documents
 
 
-def _stylesheet_path(name: str) -> str:
-    path = finders.find(name)
-    if not path:
-        raise FileNotFoundError(name)
-    return str(path)
-
-
 def render_document(
-    *, snapshot: dict[str, Any], lang: str, foreword: str,
-    texts: dict[str, dict[str, str]], for_pdf: bool, stylesheet_url: str = "",
+    *, snapshot: dict[str, Any], lang: str, foreword: str, texts: dict[str, dict[str, str]],
 ) -> str:
-    """The whole report as one standalone HTML document (the downloadable HTML and the PDF's
-    source). The PDF version gets its stylesheet from WeasyPrint, not a link."""
+    """The whole report as one standalone HTML document: the downloadable, printable HTML and
+    the PDF's source. It links report.css, and print.css for print (the PDF's page rules)."""
     with translation.override(lang):
         context = report_context(
             snapshot=snapshot, lang=lang, foreword=foreword, texts=texts, prefix=f"d{lang}"
         )
-        context.update({"for_pdf": for_pdf, "stylesheet_url": stylesheet_url})
+        context.update({
+            "stylesheet_url": static("reports/report.css"),
+            "print_stylesheet_url": static("reports/print.css"),
+        })
         return render_to_string("reports/document.html", context)
 
 
-def _no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    # The report is self-contained (inline SVG, stylesheets passed in). An image URL in a
-    # markdown text must not make the worker fetch from the network: it is left out.
-    if url.startswith("data:"):
-        from weasyprint.urls import default_url_fetcher
+# Links in the document are resolved against this made-up origin, so "/static/..." can be
+# recognised and read from disk; nothing is ever fetched from it.
+_BASE_URL = "https://report.invalid/"
 
-        return default_url_fetcher(url)
-    raise ValueError(f"not fetched: {url[:80]}")
+
+def _static_file(path: str) -> str | None:
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    prefix = urlsplit(settings.STATIC_URL).path or "/static/"
+    if not path.startswith(prefix):
+        return None
+    name = unquote(path[len(prefix):])
+    try:  # collected (hashed) names in production
+        candidate = staticfiles_storage.path(name)
+        if Path(candidate).is_file():
+            return candidate
+    except NotImplementedError:
+        pass
+    found = finders.find(name)
+    return str(found) if found else None
+
+
+def _fetcher() -> Any:
+    """Our own static files from disk, data: URLs as they are, and nothing else: an image URL
+    in a markdown text must not make the worker fetch from the network (it is left out)."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ReportFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            parts = urlsplit(url)
+            if f"{parts.scheme}://{parts.netloc}/" == _BASE_URL:
+                local = _static_file(parts.path)
+                if local:
+                    return URLFetcherResponse(
+                        url, Path(local).read_bytes(),
+                        {"Content-Type": "text/css; charset=utf-8"},
+                    )
+            raise ValueError(f"not fetched: {url[:80]}")
+
+    return ReportFetcher(allowed_protocols=("data", "https"))
 
 
 def render_pdf(html: str) -> tuple[bytes, int]:
     """PDF bytes and page count. WeasyPrint draws the inline SVG charts as vectors."""
-    from weasyprint import CSS, HTML
+    from weasyprint import HTML
 
-    css = [CSS(filename=_stylesheet_path("reports/report.css")),
-           CSS(filename=_stylesheet_path("reports/print.css"))]
-    document = HTML(
-        string=html, base_url=str(Path.cwd()), url_fetcher=_no_fetch
-    ).render(stylesheets=css)
+    document = HTML(string=html, base_url=_BASE_URL, url_fetcher=_fetcher()).render()
     out = io.BytesIO()
     document.write_pdf(out)
     return out.getvalue(), len(document.pages)
+
+
+def _render_pdf_job(html: str) -> tuple[bytes, int]:
+    # Module-level so a worker process can run it; looks render_pdf up at call time.
+    return render_pdf(html)
+
+
+def render_pdfs(
+    htmls: dict[str, str], *, on_done: Callable[[str], None] | None = None
+) -> dict[str, tuple[bytes, int]]:
+    """Lay out several PDFs, in parallel processes when the machine has more than one CPU.
+
+    Layout is pure CPU work on a string, so forked workers need neither the database nor
+    Django's state; results come back as bytes. Falls back to one at a time where fork is
+    not available (and in tests that replace render_pdf).
+    """
+    results: dict[str, tuple[bytes, int]] = {}
+    parallel = (
+        len(htmls) > 1 and (os.cpu_count() or 1) > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        and render_pdf is _ORIGINAL_RENDER_PDF
+    )
+    if not parallel:
+        for lang, html in htmls.items():
+            results[lang] = render_pdf(html)
+            if on_done:
+                on_done(lang)
+        return results
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(len(htmls), os.cpu_count() or 1),
+                             mp_context=context) as pool:
+        futures = {pool.submit(_render_pdf_job, html): lang for lang, html in htmls.items()}
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            if on_done:
+                on_done(futures[future])
+    return results
+
+
+_ORIGINAL_RENDER_PDF = render_pdf

@@ -9,7 +9,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -94,33 +93,31 @@ def edition_generate(*, edition: ReportEdition) -> ReportEdition:
     texts = selectors.section_texts(edition)
     files: dict[str, bytes] = {}
     pages: dict[str, int] = {}
-    steps = len(LANGS) * 2
-    step = 0
     try:
-        for lang in LANGS:
-            foreword = getattr(edition, f"foreword_{lang}") or edition.foreword_da or ""
-            _progress(edition, int(100 * step / steps) + 1,
+        htmls = {}
+        for n, lang in enumerate(LANGS):
+            _progress(edition, 1 + 10 * n,
                       _("Writing the HTML report (%(lang)s)") % {"lang": lang})
-            html = render.render_document(
+            foreword = getattr(edition, f"foreword_{lang}") or edition.foreword_da or ""
+            htmls[lang] = render.render_document(
                 snapshot=edition.snapshot, lang=lang, foreword=foreword, texts=texts,
-                for_pdf=False, stylesheet_url=static("reports/report.css"),
             )
-            files[f"html_{lang}"] = html.encode()
-            step += 1
-            _progress(edition, int(100 * step / steps),
-                      _("Laying out the PDF (%(lang)s)") % {"lang": lang})
-            pdf_html = render.render_document(
-                snapshot=edition.snapshot, lang=lang, foreword=foreword, texts=texts,
-                for_pdf=True,
-            )
-            files[f"pdf_{lang}"], pages[lang] = render.render_pdf(pdf_html)
-            step += 1
+            files[f"html_{lang}"] = htmls[lang].encode()
+        _progress(edition, 20, _("Laying out the PDF files"))
+        done: list[str] = []
+
+        def one_done(lang: str) -> None:
+            done.append(lang)
+            _progress(edition, 20 + 80 * len(done) // (len(LANGS) + 1),
+                      _("Laid out the PDF (%(lang)s)") % {"lang": lang})
+
+        for lang, (pdf, count) in render.render_pdfs(htmls, on_done=one_done).items():
+            files[f"pdf_{lang}"], pages[lang] = pdf, count
     except Exception as exc:
         edition.refresh_from_db(fields=["published_at"])
         ReportEdition.objects.filter(pk=edition.pk).update(
             status=_settled_status(edition), error=f"{type(exc).__name__}: {exc}"[:2000],
-            progress=0,
-            progress_message="",
+            progress=0, progress_message="",
         )
         raise
     edition.refresh_from_db()
