@@ -372,6 +372,7 @@ def answer_contribution(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "feedback/answer_contribution.html", {
         "contribution": contribution, "trace": selectors.contribution_trace(contribution),
         "forms": forms_, "statuses": Status.objects.filter(municipality=municipality),
+        "shared_with": state.answer.states.count() if state and state.answer else 0,
     })
 
 
