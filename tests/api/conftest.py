@@ -57,7 +57,7 @@ def world(municipality: Any, other_municipality: Any, make_user: Any) -> SimpleN
 
     decision = Decision.objects.create(municipality=m, slug="vedtaget", title="Vedtaget",
                                        body="Kommunalbestyrelsen", date=dt.date(2024, 5, 1))
-    Decision.objects.create(municipality=m, slug="udkast-beslutning",
+    draft_decision = Decision.objects.create(municipality=m, slug="udkast-beslutning",
                             title=f"{SECRET} beslutning", body="KB", date=dt.date(2024, 6, 1),
                             is_published=False)
     org = Organisation.objects.create(municipality=m, name="Grøn Forening", slug="groen",
@@ -107,7 +107,8 @@ def world(municipality: Any, other_municipality: Any, make_user: Any) -> SimpleN
     author = make_user(email=SECRET_EMAIL, name="Synlig Borger")
     shy = make_user(email="genert@example.dk", name=f"{SECRET} Navn")
     public = Contribution.objects.create(municipality=m, process=process, author=author,
-                                         title="Flere træer", text="Plant træer", kind="idea")
+                                         title="Flere træer", kind="idea",
+                                         text="Plant træer ved Hemmelig Vej 1, hvor jeg bor.")
     public.pillars.add(pillar, hidden_pillar)
     public.sdg_targets.add(t116)
     anonymous = Contribution.objects.create(municipality=m, process=process, author=shy,
@@ -124,6 +125,25 @@ def world(municipality: Any, other_municipality: Any, make_user: Any) -> SimpleN
                                 withdrawn_at=now, title=f"{SECRET} trukket tilbage", text=SECRET)
     Contribution.objects.create(municipality=m, process=draft_process, author=author,
                                 title=f"{SECRET} i kladde", text=SECRET)
+
+    # The feedback loop: an answer, outcomes (one to a draft decision), a redaction and a
+    # responder's protected address. Staff names are not shown by default.
+    from faelles.feedback import services as feedback
+
+    manager = make_user(email="sagsbehandler@example.dk", roles=("process_manager",),
+                        municipality=m, name=f"{SECRET} Sagsbehandler")
+    feedback.statuses_ensure(municipality=m)
+    feedback.answer_publish(contributions=[public], text="Tak. Vi planter træer i 2026.",
+                            actor=manager, silent=True)
+    feedback.outcome_link(contribution=public, target=initiative, actor=manager,
+                          explanation="Blev en del af indsatsen.", silent=True)
+    feedback.outcome_link(contribution=public, target=draft_decision, actor=manager,
+                          explanation=f"{SECRET} kommende beslutning", silent=True)
+    feedback.redaction_add(contribution=public, passage="Hemmelig Vej 1",
+                           reason="Personoplysninger", actor=manager)
+    feedback.state_update_details(contribution=offline, actor=manager,
+                                  address=f"{SECRET} Vej 2, 2620 Albertslund",
+                                  address_protected=True)
 
     # Another municipality's content is private to this host as well.
     o = other_municipality

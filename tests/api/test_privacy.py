@@ -125,6 +125,31 @@ def test_authors_appear_only_by_chosen_name(world: Any, client_for: Any) -> None
         assert_clean(str(body))
 
 
+def test_feedback_is_public_but_case_details_are_not(world: Any, client_for: Any) -> None:
+    client = client_for(None)
+    public = client.get(f"/api/v1/contributions/{world.public.pk}").json()
+    assert public["status"] == "besvaret" or public["status"]
+    assert public["answer"]["text"] == "Tak. Vi planter træer i 2026."
+    assert SECRET not in public["answer"]["answered_by"]  # a role, not the staff member's name
+    assert [o["title"] for o in public["outcomes"]] == ["Solceller"]  # not the draft decision
+    assert "Hemmelig Vej 1" not in public["text"] and "Personoplysninger" in public["text"]
+    offline = client.get(f"/api/v1/contributions/{world.offline.pk}").json()
+    assert offline["answer"] is None
+    assert_clean(str(public) + str(offline))
+
+
+def test_status_filter(world: Any, client_for: Any) -> None:
+    client = client_for(None)
+    answered = client.get(f"/api/v1/contributions/{world.public.pk}").json()["status"]
+    received = client.get(f"/api/v1/contributions/{world.offline.pk}").json()["status"]
+    assert answered != received
+    rows = client.get(f"/api/v1/contributions?status={answered}").json()["items"]
+    assert [r["id"] for r in rows] == [world.public.pk]
+    rows = client.get(f"/api/v1/contributions?status={received}").json()["items"]
+    assert {r["id"] for r in rows} == {world.anonymous.pk, world.offline.pk}
+    assert client.get("/api/v1/contributions?status=nothing").json()["items"] == []
+
+
 def test_indicator_contact_email_is_left_out(world: Any, client_for: Any) -> None:
     body = client_for(None).get("/api/v1/indicators/co2-udledning")
     assert body.status_code == 200

@@ -39,10 +39,28 @@ class Dataset:
     description: Promise
     rows: Callable[[Municipality], QuerySet]
     columns: tuple[Column, ...]
+    # Called with each chunk of rows before they are written (e.g. to read their feedback).
+    prepare: Callable[[list[Any]], None] | None = None
 
     def iter_rows(self, municipality: Municipality) -> Iterator[list[Any]]:
+        for chunk in self.chunks(municipality):
+            for obj in chunk:
+                yield [column.get(obj) for column in self.columns]
+
+    def chunks(self, municipality: Municipality) -> Iterator[list[Any]]:
+        chunk: list[Any] = []
         for obj in self.rows(municipality).iterator(chunk_size=CHUNK):
-            yield [column.get(obj) for column in self.columns]
+            chunk.append(obj)
+            if len(chunk) == CHUNK:
+                yield self._prepared(chunk)
+                chunk = []
+        if chunk:
+            yield self._prepared(chunk)
+
+    def _prepared(self, chunk: list[Any]) -> list[Any]:
+        if self.prepare is not None:
+            self.prepare(chunk)
+        return chunk
 
     def iter_dicts(self, municipality: Municipality) -> Iterator[dict[str, Any]]:
         names = [c.name for c in self.columns]
@@ -260,6 +278,8 @@ CONTRIBUTIONS = Dataset(
                lambda o: selectors.feedback_of(o)["status"] or ""),
         Column("answer", "markdown", _("The municipality's public answer."),
                lambda o: (selectors.feedback_of(o)["answer"] or {}).get("text", "")),
+        Column("answered_at", "datetime", _("When the answer was published."),
+               lambda o: (selectors.feedback_of(o)["answer"] or {}).get("published_at")),
         Column("outcomes", "list", _("What the contribution led to."),
                lambda o: [x["title"] for x in selectors.feedback_of(o)["outcomes"]]),
         EXAMPLE,
@@ -267,6 +287,7 @@ CONTRIBUTIONS = Dataset(
         Column("url", "url", _("The page on this site."),
                lambda o: serialise.page_url("participation:contribution", pk=o.pk)),
     ),
+    prepare=selectors.attach_feedback,
 )
 
 DECISIONS = Dataset(

@@ -275,10 +275,11 @@ def process_feed(request: HttpRequest, slug: str) -> HttpResponse:
             "description": str(render_markdown(phase.text)),
             "pubdate": phase.start, "unique_id": f"{feed.feed['link']}#phase-{phase.pk}",
         })
-    contributions = (
+    contributions = list(
         selectors.public_contributions(municipality).filter(process=process)
         .order_by("-created_at", "-id")[:FEED_ITEMS]
     )
+    selectors.attach_feedback(contributions)
     for c in contributions:
         api_url = serialise.absolute(f"/api/v1/contributions/{c.pk}")
         entries.append({

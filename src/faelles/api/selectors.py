@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
 
 from faelles.accounts.models import Organisation
+from faelles.core.markdown import render_markdown
 from faelles.core.models import Municipality
 from faelles.indicators.models import Assessment, Observation
 from faelles.indicators.models import Indicator as LocalIndicator
@@ -172,13 +175,13 @@ def public_processes(municipality: Municipality) -> QuerySet[Process]:
 def public_contributions(municipality: Municipality) -> QuerySet[Contribution]:
     qs = (
         Contribution.objects.filter(PUBLIC_CONTRIBUTION, municipality=municipality)
-        .select_related("process", "phase", "author", "on_behalf_of")
+        .select_related("process", "phase", "author", "on_behalf_of", "municipality")
         .prefetch_related(
             Prefetch("pillars", queryset=Pillar.objects.filter(PUBLIC_PILLAR)),
             Prefetch("sdg_targets", queryset=SdgTarget.objects.select_related("goal")),
         )
     )
-    return _with_feedback(qs)
+    return qs
 
 
 def author_name(contribution: Contribution) -> str:
@@ -191,34 +194,107 @@ def author_name(contribution: Contribution) -> str:
 
 
 # ----------------------------------------------------------------------------- feedback
-# The feedback app (statuses, answers, outcome links) is being built beside this one; the API
-# shows it as soon as its models exist, without a migration or a change here.
+# Status, public answer and outcome links come from the feedback app. They are read for a whole
+# page (or download chunk) at once, in a fixed number of queries, and kept on each row as
+# `_api_feedback`. Case details (responder address, protected address, memo section, deadline
+# overrides) are never read here, and redacted passages are replaced in title and text.
 
 
-def feedback_available() -> bool:
-    from django.apps import apps
+def attach_feedback(contributions: list[Contribution]) -> None:
+    """Read the feedback of `contributions` (4 queries whatever their number)."""
+    from faelles.feedback.models import ContributionState, Outcome, Redaction, Status
+    from faelles.feedback.selectors import actor_label, redact
 
-    try:
-        apps.get_model("feedback", "Answer")
-    except LookupError:
-        return False
-    return True
+    if not contributions:
+        return
+    ids = [c.pk for c in contributions]
+    municipality = contributions[0].municipality
+    statuses = list(Status.objects.filter(municipality=municipality).order_by("order", "id"))
+    default = next((x for x in statuses if x.is_default), statuses[0] if statuses else None)
+    states = {
+        st.contribution_id: st
+        for st in ContributionState.objects.filter(contribution_id__in=ids)
+        .select_related("status", "answer", "answer__author")
+    }
+    outcomes: dict[int, list[dict[str, Any]]] = {}
+    for o in Outcome.objects.filter(contribution_id__in=ids).filter(
+        Q(decision__is_published=True) | Q(initiative__is_published=True)
+        | Q(document__is_published=True)
+    ).select_related("decision", "initiative", "document").order_by("created_at", "id"):
+        outcomes.setdefault(o.contribution_id, []).append(_outcome(o))
+    redactions: dict[int, list[Any]] = {}
+    for r in Redaction.objects.filter(contribution_id__in=ids).order_by("id"):
+        redactions.setdefault(r.contribution_id, []).append(r)
+    now = timezone.now()
+    for c in contributions:
+        state = states.get(c.pk)
+        status = state.status if state is not None and state.status_id else default
+        answer = state.answer if state is not None and state.answer_id else None
+        if answer is not None and (state.answered_at is None or answer.published_at > now):
+            answer = None
+        if c.pk in redactions:
+            c.title = redact(c.title, redactions[c.pk])
+            c.text = redact(c.text, redactions[c.pk])
+        c._api_feedback = {  # type: ignore[attr-defined]
+            "status": status.key if status else None,
+            "status_label": status.name if status else None,
+            "answer": {
+                "text": answer.text, "published_at": answer.published_at,
+                "answered_by": actor_label(answer, municipality),
+            } if answer is not None else None,
+            "outcomes": outcomes.get(c.pk, []),
+        }
 
 
-def _with_feedback(qs: QuerySet[Contribution]) -> QuerySet[Contribution]:
-    return qs
+def _outcome(o: Any) -> dict[str, Any]:
+    from faelles.api.serialise import page_url
+
+    target = o.target
+    if o.decision_id:
+        url = page_url("strategy:decision", slug=target.slug)
+    elif o.initiative_id:
+        url = page_url("strategy:initiative", slug=target.slug)
+    else:
+        url = page_url("strategy:document", slug=target.slug)
+    return {
+        "kind": o.kind, "title": str(getattr(target, "title", "")),
+        "explanation": o.explanation, "url": url,
+    }
+
+
+EMPTY_FEEDBACK: dict[str, Any] = {
+    "status": None, "status_label": None, "answer": None, "outcomes": [],
+}
 
 
 def feedback_of(contribution: Contribution) -> dict[str, Any]:
-    """Status, public answer and outcome links of a contribution (empty until feedback lands)."""
-    return {"status": None, "status_label": None, "answer": None, "outcomes": []}
+    """Status, public answer and outcome links (after attach_feedback)."""
+    return getattr(contribution, "_api_feedback", EMPTY_FEEDBACK)
 
 
 def filter_by_status(qs: QuerySet[Contribution], status: str) -> QuerySet[Contribution]:
-    """Contributions with feedback status `status` (none while there are no statuses)."""
-    return qs.none()
+    """Contributions whose feedback status has key `status`; without a state row a
+    contribution has the municipality's default status."""
+    from faelles.feedback.models import Status
+
+    match = Q(feedback_state__status__key=status)
+    default = Status.objects.filter(is_default=True, key=status, municipality=OuterRef(
+        "municipality"))
+    without = Q(feedback_state__isnull=True) | Q(feedback_state__status__isnull=True)
+    return qs.filter(match | (without & Exists(default)))
 
 
 def feed_answers(contribution: Contribution) -> list[dict[str, Any]]:
-    """Feed entries for the public answers to a contribution (none until feedback lands)."""
-    return []
+    """Feed entries for the public answer to a contribution (after attach_feedback)."""
+    from faelles.api.serialise import absolute
+
+    answer = feedback_of(contribution)["answer"]
+    if not answer:
+        return []
+    api_url = absolute(f"/api/v1/contributions/{contribution.pk}") or ""
+    return [{
+        "title": gettext("Answer: %(title)s") % {"title": contribution.title},
+        "link": api_url, "description": str(render_markdown(answer["text"])),
+        "pubdate": answer["published_at"], "unique_id": api_url + "#answer",
+        "author_name": answer["answered_by"],
+    }]

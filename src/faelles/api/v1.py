@@ -101,11 +101,14 @@ def _responses(ok: Any) -> dict[int, Any]:
 def _page(
     request: HttpRequest, qs: QuerySet, ordering: tuple[Key, ...], filters: s.Paged,
     serialise_row: Callable[[Any], dict[str, Any]],
+    prepare: Callable[[list[Any]], None] | None = None,
 ) -> dict[str, Any]:
     try:
         page = keyset_page(qs, ordering=ordering, cursor=filters.cursor, limit=filters.limit)
     except CursorError:
         raise BadRequest(gettext("The cursor is not valid for this list.")) from None
+    if prepare is not None:
+        prepare(page.items)
     next_url = None
     if page.next_cursor:
         params = request.GET.copy()
@@ -377,7 +380,8 @@ def list_contributions(
         qs = qs.filter(neighbourhood=filters.neighbourhood)
     if filters.status:
         qs = selectors.filter_by_status(qs, filters.status)
-    return _page(request, qs, NEWEST, filters, serialise.contribution)
+    return _page(request, qs, NEWEST, filters, serialise.contribution,
+                 prepare=selectors.attach_feedback)
 
 
 @api.get("/contributions/{contribution_id}", response=_responses(s.ContributionOut),
@@ -386,6 +390,8 @@ def list_contributions(
 def get_contribution(
     request: HttpRequest, contribution_id: RowId, filters: Query[s.Common]
 ) -> dict[str, Any]:
-    return serialise.contribution(
-        _one(selectors.public_contributions(request_municipality(request)), pk=contribution_id)
+    contribution = _one(
+        selectors.public_contributions(request_municipality(request)), pk=contribution_id
     )
+    selectors.attach_feedback([contribution])
+    return serialise.contribution(contribution)
