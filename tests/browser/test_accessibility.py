@@ -42,7 +42,7 @@ def app_pages() -> list[str]:
 
 
 def app_pages_for(attribute: str) -> list[str]:
-    """Pages an app lists as needing a login (`LOGIN_PAGES`) or a politician (`POLITICIAN_PAGES`)."""
+    """Pages an app lists as needing a login (`LOGIN_PAGES`) or a politician login."""
     paths: list[str] = []
     for module in _axe_modules():
         value = getattr(module, attribute, [])
