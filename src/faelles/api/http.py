@@ -25,7 +25,7 @@ DEFAULT_RATE = "120/minute"
 _PERIODS = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+    "Access-Control-Allow-Methods": "GET, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Accept-Language, Content-Type",
     "Access-Control-Expose-Headers": "Content-Language, Retry-After, X-RateLimit-Limit, Link",
     "Access-Control-Max-Age": "86400",

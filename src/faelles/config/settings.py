@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "faelles.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before sessions and auth: a cached anonymous page skips the rest of the stack.
+    "faelles.core.pagecache.AnonymousPageCacheMiddleware",
     "faelles.core.middleware.MunicipalityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -308,9 +310,13 @@ LOGGING = {
 }
 
 # Fælles' own settings.
+FAELLES_PAGE_CACHE = env_bool("FAELLES_PAGE_CACHE", default=not TESTING)
 FAELLES_DEFAULT_HOST = os.environ.get("FAELLES_DEFAULT_HOST", "")
 FAELLES_STATBANK_URL = os.environ.get("FAELLES_STATBANK_URL", "https://api.statbank.dk/v1")
 FAELLES_SITE_URL = os.environ.get("FAELLES_SITE_URL", "http://127.0.0.1:8000")
 # Two-factor login for staff (TOTP, django-otp): the issuer shown in the code app.
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Fælles")
 FAELLES_EDIT_GRACE_MINUTES = int(os.environ.get("FAELLES_EDIT_GRACE_MINUTES", "30"))
+# Public API: requests per client per period (second, minute, hour or day), counted in the
+# shared cache. Production value; tests that need more lift it explicitly.
+FAELLES_API_RATE_LIMIT = os.environ.get("FAELLES_API_RATE_LIMIT", "120/minute")
