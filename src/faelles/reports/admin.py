@@ -28,7 +28,7 @@ class SectionTextInline(TranslationStackedInline):
 class ReportEditionAdmin(MunicipalAdmin, TranslationAdmin):
     list_display = ["year", "status", "created_at", "published_at", "progress"]
     list_filter = ["status"]
-    fields = ["year", "foreword", "foreword_preview", "status_link"]
+    fields = ["year", "foreword", "foreword_preview", "is_example", "status_link"]
     readonly_fields = ["year", "foreword_preview", "status_link"]
     inlines = [SectionTextInline]
 

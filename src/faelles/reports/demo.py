@@ -18,28 +18,20 @@ from faelles.reports.models import EditionStatus, ReportEdition
 YEAR = 2025
 
 FOREWORD_DA = """\
-Det er femte år, vi gør status over vores arbejde med visionen og FN's verdensmål.
+Her gør vi status over vores arbejde med visionen og FN's verdensmål.
 Rapporten viser, hvor vi er godt på vej, og hvor vi skal sætte farten op.
-
-*Dette forord er et eksempel, skrevet til demoen.*
 """
 FOREWORD_EN = """\
-This is our fifth review of the work with the vision and the UN Sustainable Development Goals.
+Here we review our work with the vision and the UN Sustainable Development Goals.
 The report shows where we are on track and where we need to speed up.
-
-*This foreword is an example written for the demo.*
 """
 CONCLUSIONS_DA = """\
 Vi er på vej, men ikke hurtigt nok alle steder. Det grønne område viser fremgang.
 Vi vil følge tallene tæt næste år.
-
-*Eksempel til demoen.*
 """
 CONCLUSIONS_EN = """\
 We are moving, but not fast enough everywhere. The green pillar shows progress.
 We will follow the figures closely next year.
-
-*Example for the demo.*
 """
 
 
@@ -48,7 +40,7 @@ def load(*, municipality: Municipality, users: dict[str, Any], stdout: Any) -> N
     if edition is None:
         edition = services.edition_create(
             municipality=municipality, year=YEAR, actor=users.get("editor"),
-            foreword_da=FOREWORD_DA, foreword_en=FOREWORD_EN,
+            foreword_da=FOREWORD_DA, foreword_en=FOREWORD_EN, is_example=True,
         )
         services.section_text_set(
             edition=edition, key="conclusions", text_da=CONCLUSIONS_DA, text_en=CONCLUSIONS_EN,

@@ -37,6 +37,10 @@ class ReportEdition(MunicipalOwned):
         _("status"), max_length=12, choices=EditionStatus.choices, default=EditionStatus.DRAFT
     )
     foreword = models.TextField(_("foreword"), blank=True, help_text=_("Markdown."))
+    is_example = models.BooleanField(
+        _("example texts"), default=False,
+        help_text=_("The foreword and conclusions were invented for the demo; shown with a label."),
+    )
     snapshot = models.JSONField(_("frozen data"), default=dict, editable=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)

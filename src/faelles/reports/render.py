@@ -185,7 +185,7 @@ def initiative_chart(initiatives: list[dict[str, Any]], lang: str, *, prefix: st
 
 def report_context(
     *, snapshot: dict[str, Any], lang: str, foreword: str, texts: dict[str, dict[str, str]],
-    prefix: str = "r",
+    prefix: str = "r", is_example: bool = False,
 ) -> dict[str, Any]:
     """The view model of the whole report in `lang`. Call inside translation.override(lang)."""
     s = snapshot
@@ -316,6 +316,7 @@ def report_context(
             "source_url": vision.get("source_url"), "is_example": vision.get("is_example"),
         } if vision else None,
         "foreword": foreword,
+        "texts_are_example": is_example,
         "pillars": pillars,
         "focus_pages": focus_pages,
         "other_sdgs": other_sdgs,
@@ -383,12 +384,14 @@ def progress_method_url() -> str:
 
 def render_document(
     *, snapshot: dict[str, Any], lang: str, foreword: str, texts: dict[str, dict[str, str]],
+    is_example: bool = False,
 ) -> str:
     """The whole report as one standalone HTML document: the downloadable, printable HTML and
     the PDF's source. It links report.css, and print.css for print (the PDF's page rules)."""
     with translation.override(lang):
         context = report_context(
-            snapshot=snapshot, lang=lang, foreword=foreword, texts=texts, prefix=f"d{lang}"
+            snapshot=snapshot, lang=lang, foreword=foreword, texts=texts, prefix=f"d{lang}",
+            is_example=is_example,
         )
         context.update({
             "stylesheet_url": static("reports/report.css"),

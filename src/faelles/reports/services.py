@@ -22,7 +22,7 @@ LANGS = ("da", "en")
 
 def edition_create(
     *, municipality: Municipality, year: int, actor: Any = None,
-    foreword_da: str = "", foreword_en: str = "",
+    foreword_da: str = "", foreword_en: str = "", is_example: bool = False,
 ) -> ReportEdition:
     """A new draft edition for `year` with the data frozen now, and what changed since the
     previous edition frozen with it (so the comparison, too, never moves)."""
@@ -35,7 +35,7 @@ def edition_create(
     with transaction.atomic():
         edition = ReportEdition.objects.create(
             municipality=municipality, year=year, snapshot=data,
-            foreword_da=foreword_da, foreword_en=foreword_en or None,
+            foreword_da=foreword_da, foreword_en=foreword_en or None, is_example=is_example,
         )
         audit_log(actor=actor, action="report.create", obj=edition,
                   after={"year": year, "frozen_at": data["frozen_at"]})
@@ -101,6 +101,7 @@ def edition_generate(*, edition: ReportEdition) -> ReportEdition:
             foreword = getattr(edition, f"foreword_{lang}") or edition.foreword_da or ""
             htmls[lang] = render.render_document(
                 snapshot=edition.snapshot, lang=lang, foreword=foreword, texts=texts,
+                is_example=edition.is_example,
             )
             files[f"html_{lang}"] = htmls[lang].encode()
         _progress(edition, 20, _("Laying out the PDF files"))

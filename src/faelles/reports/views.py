@@ -77,7 +77,7 @@ def edition_detail(request: HttpRequest, year: int) -> HttpResponse:
     context = report_render.report_context(
         snapshot=edition.snapshot, lang=lang,
         foreword=getattr(edition, f"foreword_{lang}") or edition.foreword_da or "",
-        texts=selectors.section_texts(edition), prefix="p",
+        texts=selectors.section_texts(edition), prefix="p", is_example=edition.is_example,
     )
     context.update({
         "edition": edition,
