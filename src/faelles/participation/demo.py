@@ -21,6 +21,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
+from django.db.models import F
 from django.utils import timezone
 
 from faelles.accounts.models import User
@@ -28,9 +29,11 @@ from faelles.participation.models import (
     Comment,
     Contribution,
     ContributionKind,
+    DraftVersion,
     Meeting,
     Neighbourhood,
     OfflineSource,
+    Paragraph,
     Phase,
     Process,
     Question,
@@ -622,6 +625,30 @@ def _open_hearing(municipality: Any, users: dict[str, Any], citizens: list[User]
         start=meeting_day, end=meeting_day + dt.timedelta(hours=2),
         place="P-pladsen ved Badesøen, Vestskoven", capacity=25, is_example=True,
     )
+    draft = DraftVersion.objects.create(
+        municipality=municipality, process=process, number=1,
+        title_da="Forslag til plan for stier og lys i Vestskoven",
+        title_en="Proposed plan for paths and lighting in Vestskoven",
+        published_at=hearing.start, is_example=True,
+    )
+    paragraphs = [
+        Paragraph(municipality=municipality, version=draft, order=n, key=key,
+                  heading_da=h_da, heading_en=h_en, text_da=t_da, text_en=t_en)
+        for n, (key, h_da, h_en, t_da, t_en) in enumerate(DRAFT_PARAGRAPHS)
+    ]
+    Paragraph.objects.bulk_create(paragraphs)
+    paragraphs = list(Paragraph.objects.filter(version=draft).order_by("order"))
+    para_comments = []
+    for n, (pi, text) in enumerate(PARAGRAPH_COMMENTS):
+        para_comments.append(Comment(
+            municipality=municipality, paragraph=paragraphs[pi], author=citizens[(n * 5 + 2)
+                                                                                % len(citizens)],
+            text=text, is_example=True, created_at=hearing.start + dt.timedelta(days=n + 1),
+        ))
+    Comment.objects.bulk_create(para_comments)
+    for p in paragraphs:
+        p.comment_count = sum(1 for c in para_comments if c.paragraph_id == p.pk)
+    Paragraph.objects.bulk_update(paragraphs, ["comment_count"])
     texts = [
         ("Lys ved indgangen fra Hyldespjældet", "Jeg støtter lys ved indgangen fra "
          "Hyldespjældet. Men lyset skal være dæmpet, så flagermus og fugle ikke forstyrres."),
@@ -652,7 +679,51 @@ def _open_hearing(municipality: Any, users: dict[str, Any], citizens: list[User]
         "hunde kan løbe frit uden at genere andre.", neighbourhood=Neighbourhood.VESTSKOVEN,
         is_example=True, created_at=hearing.start + dt.timedelta(days=8),
     ))
+    rows[0].paragraph = paragraphs[2]
+    rows[1].paragraph = paragraphs[1]
+    rows[4].paragraph = paragraphs[1]
+    # Consent given, but a protected address: the name is still never shown.
+    rows[2].protected_address = True
     Contribution.objects.bulk_create(rows)
     rows = list(Contribution.objects.filter(process=process).order_by("id"))
     _discussion(process, rows, citizens, rng, support_scale=0.0)
+    Process.objects.filter(pk=process.pk).update(
+        comment_count=F("comment_count") + len(para_comments)
+    )
     return 1
+
+
+DRAFT_PARAGRAPHS = [
+    ("1", "Formål", "Purpose",
+     "Planen skal gøre det lettere og mere trygt at komme ind i Vestskoven fra byen, til fods, "
+     "på cykel og i kørestol. Samtidig skal skovens natur og ro bevares.",
+     "The plan makes it easier and safer to enter Vestskoven from the city, while keeping the "
+     "forest's nature and quiet."),
+    ("2", "Nye stier", "New paths",
+     "Der anlægges 3 km nye stier fra Galgebakken, Hyldespjældet og Herstedvester. Stierne bliver "
+     "2,5 meter brede med en fast belægning af stenmel.",
+     "3 km of new paths from Galgebakken, Hyldespjældet and Herstedvester, 2.5 metres wide with "
+     "a firm gravel surface."),
+    ("3", "Tryghedsbelysning ved indgangene", "Safety lighting at the entrances",
+     "Ved de seks vigtigste indgange opsættes lav, dæmpet belysning, der tænder ved bevægelse. "
+     "Inde i skoven opsættes ikke lys af hensyn til dyrelivet.",
+     "Low, dimmed, motion-activated lighting at the six main entrances; no lighting inside the "
+     "forest, out of regard for wildlife."),
+    ("4", "Skilte og kort", "Signs and maps",
+     "Nye skilte med kort ved alle indgange. Skiltene får piktogrammer, så de kan forstås uden "
+     "at læse dansk.",
+     "New signs with maps at all entrances, with pictograms that can be understood without "
+     "reading Danish."),
+    ("5", "Økonomi og tidsplan", "Budget and timetable",
+     "Anlægget koster 4,2 mio. kr. og udføres i 2027–2028 i samarbejde med Naturstyrelsen.",
+     "The work costs DKK 4.2 million and is carried out in 2027–2028 with the Danish Nature "
+     "Agency."),
+]
+
+PARAGRAPH_COMMENTS = [
+    (1, "Stenmel er godt. Asfalt ville ødelægge stemningen i skoven."),
+    (2, "Hvor mange lux bliver lyset? Flagermusene ved Badesøen er sårbare."),
+    (2, "Jeg går tur med hund om aftenen og er glad for lyset ved indgangene."),
+    (3, "Gerne også skilte i punktskrift ved de store indgange."),
+    (1, "Husk en sti fra Albertslund Syd, ikke kun fra nord."),
+]

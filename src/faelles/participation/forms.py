@@ -63,10 +63,33 @@ class ContributionForm(IdempotentFormMixin):
     publish_name = forms.BooleanField(
         label=_("Show my name with the contribution"), required=False, initial=True,
     )
+    paragraph = forms.TypedChoiceField(
+        label=_("Which part of the draft is it about?"), required=False, coerce=int, choices=(),
+    )
+    protected_address = forms.BooleanField(
+        label=_("I have a protected address (hemmelig adresse)"), required=False,
+        help_text=_("Then your name is never shown in public."),
+    )
 
     def __init__(self, *args: Any, kinds: list[str], questions: list[Any],
-                 pillars: list[Any], organisations: list[Any], **kwargs: Any) -> None:
+                 pillars: list[Any], organisations: list[Any], paragraphs: list[Any] = (),
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        hearing = ContributionKind.HEARING_RESPONSE in kinds
+        if hearing:
+            # The rule Albertslund states on its hearings (reference/denmark.md 1.8).
+            self.fields["publish_name"].label = _(
+                "I agree that my name is shown in the final list of hearing responses"
+            )
+        else:
+            del self.fields["protected_address"]
+        if hearing and paragraphs:
+            self.fields["paragraph"].choices = [
+                ("", _("The whole draft")),
+                *[(p.pk, f"{p.key} {p.heading}".strip()) for p in paragraphs],
+            ]
+        else:
+            del self.fields["paragraph"]
         labels = dict(ContributionKind.choices)
         self.fields["kind"].choices = [(k, labels[k]) for k in kinds]
         if len(kinds) == 1:

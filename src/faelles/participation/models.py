@@ -245,6 +245,23 @@ class Contribution(MunicipalOwned):
         _("show my name"), default=True,
         help_text=_("When off, the contribution is shown without your name."),
     )
+    # Hearing responses: a person with a protected (secret) address is never named in public,
+    # whatever the consent says (reference/denmark.md 1.8).
+    protected_address = models.BooleanField(
+        _("I have a protected address"), default=False,
+        help_text=_("Your name and address are then never shown in public."),
+    )
+    paragraph = models.ForeignKey(
+        "Paragraph", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="responses", verbose_name=_("about the paragraph"),
+    )
+    # Staff may publish a redacted text (personal data about others removed); the original is
+    # kept for the internal hearing memo.
+    redacted_text = models.TextField(
+        _("published text (redacted)"), blank=True,
+        help_text=_("If filled in, this is shown in public instead of the text."),
+    )
+    redaction_reason = models.CharField(_("reason for redaction"), max_length=300, blank=True)
     is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
     hidden_reason = models.CharField(_("public reason for hiding"), max_length=300, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
@@ -289,14 +306,28 @@ class Contribution(MunicipalOwned):
     def is_offline(self) -> bool:
         return bool(self.offline_source)
 
+    @property
+    def public_text(self) -> str:
+        return self.redacted_text or self.text
+
+    @property
+    def shows_name(self) -> bool:
+        return self.publish_name and not self.protected_address
+
     def edit_deadline(self) -> dt.datetime:
         return self.created_at + dt.timedelta(minutes=settings.FAELLES_EDIT_GRACE_MINUTES)
 
 
 class Comment(MunicipalOwned):
+    """Discussion under a contribution or under a paragraph of a draft (exactly one)."""
+
     contribution = models.ForeignKey(
         Contribution, on_delete=models.CASCADE, related_name="comments",
-        verbose_name=_("contribution"),
+        verbose_name=_("contribution"), null=True, blank=True,
+    )
+    paragraph = models.ForeignKey(
+        "Paragraph", on_delete=models.CASCADE, related_name="comments",
+        verbose_name=_("paragraph"), null=True, blank=True,
     )
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies",
@@ -317,7 +348,17 @@ class Comment(MunicipalOwned):
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["contribution", "created_at", "id"], name="comment_thread")]
+        indexes = [
+            models.Index(fields=["contribution", "created_at", "id"], name="comment_thread"),
+            models.Index(fields=["paragraph", "created_at", "id"], name="comment_paragraph"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(contribution__isnull=False, paragraph__isnull=True)
+                           | models.Q(contribution__isnull=True, paragraph__isnull=False)),
+                name="comment_has_one_target",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -478,3 +519,67 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.meeting_id}"
+
+
+class DraftVersion(MunicipalOwned):
+    """A version of the document in hearing (høringsudkast), split into paragraphs."""
+
+    process = models.ForeignKey(
+        Process, on_delete=models.CASCADE, related_name="drafts", verbose_name=_("process")
+    )
+    number = models.PositiveSmallIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    changes = models.TextField(
+        _("what changed"), blank=True, help_text=_("Markdown. What changed since the last "
+                                                   "version, and why.")
+    )
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    is_example = models.BooleanField(_("example content"), default=False)
+
+    class Meta:
+        verbose_name = _("draft version")
+        verbose_name_plural = _("draft versions")
+        ordering = ["process", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["process", "number"], name="unique_draft_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.number})"
+
+    def get_absolute_url(self) -> str:
+        return path_for("participation:draft", slug=self.process.slug, number=self.number)
+
+
+class Paragraph(MunicipalOwned):
+    version = models.ForeignKey(
+        DraftVersion, on_delete=models.CASCADE, related_name="paragraphs",
+        verbose_name=_("version"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    key = models.CharField(_("number"), max_length=20, help_text=_("E.g. 3.2. Kept between "
+                                                                    "versions."))
+    heading = models.CharField(_("heading"), max_length=200, blank=True)
+    text = models.TextField(_("text"), help_text=_("Markdown."))
+    # The same paragraph in the version before, so a change can be traced to the comments on it.
+    previous = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="next_versions",
+        verbose_name=_("in the previous version"),
+    )
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("paragraph")
+        verbose_name_plural = _("paragraphs")
+        ordering = ["version", "order", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.heading}".strip()
+
+    @property
+    def anchor(self) -> str:
+        return "p-" + "".join(ch if ch.isalnum() else "-" for ch in self.key)
+
+    @property
+    def changed(self) -> bool:
+        return self.previous_id is not None and self.previous.text != self.text

@@ -41,8 +41,13 @@ def _process_of(obj: Any) -> Any:
         return None
     if hasattr(obj, "phase_list"):
         return obj
-    if hasattr(obj, "contribution"):
-        return obj.contribution.process
+    if getattr(obj, "version_id", None) is not None:  # a paragraph of a draft
+        return obj.version.process
+    if getattr(obj, "paragraph_id", None) is not None and hasattr(obj, "contribution_id") \
+            and obj.contribution_id is None:  # a comment on a paragraph
+        return obj.paragraph.version.process
+    if getattr(obj, "contribution_id", None) is not None and not hasattr(obj, "kind"):
+        return obj.contribution.process  # a comment on a contribution
     return getattr(obj, "process", None)
 
 
@@ -109,6 +114,11 @@ def has_open_places_or_waiting_list(user: Any, meeting: Any = None) -> bool:
 
 
 @rules.predicate
+def paragraph_is_public(user: Any, paragraph: Any = None) -> bool:
+    return paragraph is not None and paragraph.version.process.is_published
+
+
+@rules.predicate
 def meeting_is_published(user: Any, meeting: Any = None) -> bool:
     return meeting is not None and meeting.process.is_published
 
@@ -127,12 +137,14 @@ rules.add_perm("participation.view_process", (is_published_process & can_read) |
 rules.add_perm("participation.view_contribution",
                contribution_is_readable | is_staff_member)
 rules.add_perm("participation.view_meeting", meeting_is_published | is_staff_member)
+rules.add_perm("participation.view_paragraph", paragraph_is_public | is_staff_member)
 
 # Taking part (phase-dependent; see phases.py).
 rules.add_perm("participation.contribute_process", can_contribute)
 rules.add_perm("participation.respond_process", can_respond_hearing)
 rules.add_perm("participation.register_offline_process", can_register_offline)
 rules.add_perm("participation.comment_contribution", can_comment & contribution_is_public)
+rules.add_perm("participation.comment_paragraph", can_comment & paragraph_is_public)
 rules.add_perm("participation.support_contribution",
                can_support & contribution_is_public & ~is_author)
 rules.add_perm("participation.register_meeting",
@@ -143,6 +155,9 @@ rules.add_perm("participation.change_contribution", is_author & within_edit_grac
 rules.add_perm("participation.withdraw_contribution", is_author & not_withdrawn)
 rules.add_perm("participation.report_contribution", rules.is_authenticated)
 rules.add_perm("participation.report_comment", rules.is_authenticated)
+
+# Hearing responses: staff publish a redacted text when a response names others.
+rules.add_perm("participation.redact_contribution", is_process_manager)
 
 # Moderation.
 rules.add_perm("participation.moderate_contribution", is_moderator)
@@ -157,7 +172,8 @@ _BACKOFFICE = {
     "question": is_process_manager, "meeting": is_process_manager,
     "registration": is_process_manager, "contribution": is_process_manager | is_moderator,
     "comment": is_moderator | is_process_manager, "report": is_moderator,
-    "support": is_process_manager,
+    "support": is_process_manager, "draftversion": is_process_manager,
+    "paragraph": is_process_manager,
 }
 for _model, _predicate in _BACKOFFICE.items():
     for _verb in ("view", "add", "change", "delete"):

@@ -21,7 +21,9 @@ from faelles.core.markdown import plain_text
 from faelles.participation.models import (
     Comment,
     Contribution,
+    DraftVersion,
     Meeting,
+    Paragraph,
     Phase,
     Process,
     Report,
@@ -213,10 +215,13 @@ MAX_DEPTH = 3
 def comment_tree(*, contribution: Contribution) -> list[CommentNode]:
     """All comments in one query, arranged as threads. Replies deeper than MAX_DEPTH are shown
     at the last level, so a long thread stays readable on a phone."""
-    comments = list(
+    return _tree(list(
         Comment.objects.filter(contribution=contribution).select_related("author")
         .order_by("created_at", "id")
-    )
+    ))
+
+
+def _tree(comments: list[Comment]) -> list[CommentNode]:
     nodes = {c.pk: CommentNode(c) for c in comments}
     roots: list[CommentNode] = []
     for c in comments:
@@ -230,6 +235,38 @@ def comment_tree(*, contribution: Contribution) -> list[CommentNode]:
         node.depth = parent.depth + 1
         parent.replies.append(node)
     return roots
+
+
+def drafts_for(*, process: Process) -> list[DraftVersion]:
+    return list(DraftVersion.objects.filter(process=process).order_by("number"))
+
+
+@dataclass
+class DraftPage:
+    version: DraftVersion
+    paragraphs: list[tuple[Paragraph, list[CommentNode]]]
+    versions: list[DraftVersion]
+
+
+def draft_page(*, process: Process, number: int) -> DraftPage | None:
+    """A draft with every paragraph and its comment threads, in three queries."""
+    versions = drafts_for(process=process)
+    version = next((v for v in versions if v.number == number), None)
+    if version is None:
+        return None
+    paragraphs = list(
+        Paragraph.objects.filter(version=version).select_related("previous").order_by(
+            "order", "id")
+    )
+    comments = list(
+        Comment.objects.filter(paragraph__version=version).select_related("author")
+        .order_by("created_at", "id")
+    )
+    by_paragraph: dict[int, list[Comment]] = {}
+    for c in comments:
+        by_paragraph.setdefault(c.paragraph_id, []).append(c)
+    return DraftPage(version, [(p, _tree(by_paragraph.get(p.pk, []))) for p in paragraphs],
+                     versions)
 
 
 def user_supports(*, user: Any, contribution: Contribution) -> bool:

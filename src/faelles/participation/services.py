@@ -30,6 +30,7 @@ from faelles.participation.models import (
     Contribution,
     ContributionKind,
     Meeting,
+    Paragraph,
     Process,
     Question,
     Registration,
@@ -257,6 +258,8 @@ def contribution_create(
     image_alt: str = "",
     on_behalf_of: Organisation | None = None,
     publish_name: bool = True,
+    protected_address: bool = False,
+    paragraph: Paragraph | None = None,
 ) -> Contribution:
     phase = contribution_phase(process=process, user=author, kind=kind)
     if phase is None:
@@ -270,12 +273,15 @@ def contribution_create(
     if question is not None and question.phase_id != phase.pk:
         raise ParticipationError(_("Choose one of the questions asked."), field="question")
     _check_organisation(author, on_behalf_of, process)
+    if paragraph is not None and paragraph.version.process_id != process.pk:
+        raise ParticipationError(_("Choose a paragraph of this draft."), field="paragraph")
     rate_limit(user=author, action="contribute")
     with transaction.atomic():
         contribution = Contribution(
             municipality_id=process.municipality_id, process=process, phase=phase,
             question=question, kind=kind, author=author, on_behalf_of=on_behalf_of,
             title=title, text=text, neighbourhood=neighbourhood, publish_name=publish_name,
+            protected_address=protected_address, paragraph=paragraph,
         )
         _save_image(contribution, image, image_alt)
         contribution.save()
@@ -383,6 +389,49 @@ def comment_create(
             comment_count=F("comment_count") + 1
         )
     return comment
+
+
+def paragraph_comment_create(
+    *, paragraph: Paragraph, author: User, text: str, parent: Comment | None = None
+) -> Comment:
+    """A comment on one paragraph of a draft in hearing."""
+    _require(author, "participation.comment_paragraph", paragraph,
+             _("Comments are closed here."))
+    if parent is not None and parent.paragraph_id != paragraph.pk:
+        raise ParticipationError(_("You can only reply to a comment on this paragraph."))
+    text = _clean_text(text, minimum=2, maximum=COMMENT_MAX)
+    rate_limit(user=author, action="comment")
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            municipality_id=paragraph.municipality_id, paragraph=paragraph, parent=parent,
+            author=author, text=text,
+        )
+        Paragraph.objects.filter(pk=paragraph.pk).update(comment_count=F("comment_count") + 1)
+        Process.objects.filter(pk=paragraph.version.process_id).update(
+            comment_count=F("comment_count") + 1
+        )
+    return comment
+
+
+def contribution_redact(
+    *, staff: User, contribution: Contribution, text: str, reason: str
+) -> Contribution:
+    """Publish a redacted text (e.g. a hearing response naming others); the original stays for
+    the internal hearing memo. An empty text removes the redaction."""
+    _require(staff, "participation.redact_contribution", contribution,
+             _("Only process managers can redact contributions."))
+    text = (text or "").strip()
+    if text:
+        text = _clean_text(text, minimum=1)
+        reason = _clean_reason(reason)
+    with transaction.atomic():
+        before = snapshot(contribution)
+        contribution.redacted_text = text
+        contribution.redaction_reason = reason if text else ""
+        contribution.save(update_fields=["redacted_text", "redaction_reason"])
+        audit_log(actor=staff, action="redact", obj=contribution, before=before,
+                  after=snapshot(contribution), reason=reason)
+    return contribution
 
 
 # -- Supports --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from faelles.participation.models import Meeting, Phase, Process, Question
+from faelles.participation.models import DraftVersion, Meeting, Paragraph, Phase, Process, Question
 
 
 @register(Process)
@@ -21,3 +21,13 @@ class QuestionTranslationOptions(TranslationOptions):
 @register(Meeting)
 class MeetingTranslationOptions(TranslationOptions):
     fields = ("title", "description")
+
+
+@register(DraftVersion)
+class DraftVersionTranslationOptions(TranslationOptions):
+    fields = ("title", "changes")
+
+
+@register(Paragraph)
+class ParagraphTranslationOptions(TranslationOptions):
+    fields = ("heading", "text")

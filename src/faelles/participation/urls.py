@@ -28,6 +28,8 @@ urlpatterns = [
          name="meeting_cancel"),
     path(pgettext_lazy("url", "participate/meeting/<int:pk>/calendar.ics"), views.meeting_ics,
          name="meeting_ics"),
+    path(pgettext_lazy("url", "participate/paragraph/<int:pk>/comment/"),
+         views.paragraph_comment, name="paragraph_comment"),
     path(pgettext_lazy("url", "participate/moderation/"), views.moderation_queue,
          name="moderation"),
     path(pgettext_lazy("url", "participate/moderation/<int:pk>/"), views.moderation_decide,
@@ -37,6 +39,8 @@ urlpatterns = [
          views.contribution_list, name="contributions"),
     path(pgettext_lazy("url", "participate/<slug:slug>/new/"), views.contribution_create,
          name="create"),
+    path(pgettext_lazy("url", "participate/<slug:slug>/draft/<int:number>/"), views.draft,
+         name="draft"),
     path(pgettext_lazy("url", "participate/<slug:slug>/similar/"), views.similar,
          name="similar"),
 ]

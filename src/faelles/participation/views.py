@@ -38,8 +38,10 @@ from faelles.participation.ical import meeting_ical
 from faelles.participation.models import (
     Comment,
     Contribution,
+    ContributionKind,
     Meeting,
     Neighbourhood,
+    Paragraph,
     Registration,
     Report,
 )
@@ -113,6 +115,7 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "process": process, "now": now, "abilities": abilities,
         "can_support": can_support, "can_comment": can_comment,
         "meetings": selectors.meetings_for(process=process), "latest": latest,
+        "drafts": selectors.drafts_for(process=process),
         "excerpt": selectors.excerpt,
     })
 
@@ -153,8 +156,13 @@ def _form_kwargs(request: HttpRequest, process: Any) -> dict[str, Any]:
             memberships__confirmed_at__isnull=False,
         )
     )
+    paragraphs: list[Any] = []
+    if ContributionKind.HEARING_RESPONSE in kinds:
+        drafts = selectors.drafts_for(process=process)
+        if drafts:
+            paragraphs = list(drafts[-1].paragraphs.order_by("order", "id"))
     return {"kinds": kinds, "questions": questions, "pillars": list(process.pillars.all()),
-            "organisations": organisations}
+            "organisations": organisations, "paragraphs": paragraphs}
 
 
 @login_required
@@ -174,6 +182,7 @@ def contribution_create(request: HttpRequest, slug: str) -> HttpResponse:
             questions = {q.pk: q for q in kwargs["questions"]}
             pillars = {p.pk: p for p in kwargs["pillars"]}
             orgs = {o.pk: o for o in kwargs["organisations"]}
+            paragraphs = {p.pk: p for p in kwargs["paragraphs"]}
 
             def action() -> str:
                 contribution = services.contribution_create(
@@ -185,6 +194,8 @@ def contribution_create(request: HttpRequest, slug: str) -> HttpResponse:
                     image=form.cleaned_image, image_alt=data.get("image_alt") or "",
                     on_behalf_of=orgs.get(data.get("on_behalf_of") or 0),
                     publish_name=data.get("publish_name", True),
+                    protected_address=data.get("protected_address", False),
+                    paragraph=paragraphs.get(data.get("paragraph") or 0),
                 )
                 return contribution.get_absolute_url()
 
@@ -363,6 +374,64 @@ def report(request: HttpRequest, pk: int, comment_pk: int | None = None) -> Http
     return render(request, "participation/report_form.html",
                   {"c": contribution, "comment": comment, "form": form,
                    "process": contribution.process}, status=400 if form.errors else 200)
+
+
+# -- Drafts in hearing ----------------------------------------------------------------------
+
+
+@require_GET
+def draft(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    process = _process(request, slug)
+    page = selectors.draft_page(process=process, number=number)
+    if page is None:
+        raise Http404
+    may_comment = bool(page.paragraphs) and can(
+        request.user, "participation.comment_paragraph", page.paragraphs[0][0]
+    )
+    return render(request, "participation/draft.html", {
+        "process": process, "page": page, "may_comment": may_comment,
+        "is_latest": page.version.number == page.versions[-1].number,
+        "abilities": _abilities(request, process),
+    })
+
+
+@login_required
+@require_POST
+def paragraph_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    paragraph = access_object(
+        request, Paragraph.objects.select_related("version__process"),
+        "participation.view_paragraph", pk=pk,
+    )
+    if previous := already_submitted(request.POST):
+        return redirect(previous)
+    version = paragraph.version
+    back = path_for("participation:draft", slug=version.process.slug, number=version.number)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        parent = None
+        if data.get("parent"):
+            parent = Comment.objects.filter(paragraph=paragraph, pk=data["parent"]).first()
+
+        def action() -> str:
+            comment = services.paragraph_comment_create(
+                paragraph=paragraph, author=request.user, text=data["text"], parent=parent
+            )
+            return f"{back}#comment-{comment.pk}"
+
+        try:
+            url = submit_once(form, scope="participation.paragraph_comment", action=action)
+        except services.ParticipationError as exc:
+            form.add_error("text", exc.message)
+            url = None
+        except PermissionDenied:
+            form.add_error(None, _("Comments are closed here."))
+            url = None
+        if url:
+            return redirect(url)
+    for error in [*form.non_field_errors(), *form.errors.get("text", [])]:
+        messages.error(request, error)
+    return redirect(f"{back}#{paragraph.anchor}")
 
 
 # -- Moderation ------------------------------------------------------------------------------
