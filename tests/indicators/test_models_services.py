@@ -269,3 +269,30 @@ def test_status_counts_per_goal(make_indicator: Callable[..., Indicator]) -> Non
     assert goal_counts.reporting["not_started"] == 1
     assert goal_counts.progress["on_track"] == 1
     assert counts.pillars[with_data.goal.pillar_id].total == 2
+
+
+def test_an_import_can_be_undone_in_order(make_indicator: Callable[..., Indicator]) -> None:
+    from faelles.indicators.services import ImportRevertError, import_run_revert
+
+    indicator = make_indicator()
+    first = import_csv(indicator, b"Year,Value\n2015,10\n2016,11\n")
+    second = import_csv(indicator, b"Year,Value\n2016,12\n2017,13\n")
+    third = observation_set(indicator=indicator, period="2017", value=14, source="hånd")
+
+    with pytest.raises(ImportRevertError):
+        import_run_revert(run=second)  # the typed value came later
+    import_run_revert(run=third)
+    assert Observation.objects.get(indicator=indicator, period="2017").value == 13
+    import_run_revert(run=second)
+    values = dict(Observation.objects.filter(indicator=indicator).values_list("period", "value"))
+    assert values == {"2015": 10, "2016": 11}
+    restored = Observation.objects.get(indicator=indicator, period="2016")
+    assert (restored.source, restored.import_run_id) == ("test.csv", first.pk)
+    second.refresh_from_db()
+    assert second.status == "reverted" and second.reverted_at is not None
+    assert not ObservationRevision.objects.exists()
+    assert Assessment.objects.get(indicator=indicator).receipt["latest_value"] == 11
+    with pytest.raises(ImportRevertError):
+        import_run_revert(run=second)  # already undone
+    import_run_revert(run=first)
+    assert not Observation.objects.filter(indicator=indicator).exists()

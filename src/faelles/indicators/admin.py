@@ -43,8 +43,10 @@ from faelles.indicators.models import (
 )
 from faelles.indicators.periods import parse_period
 from faelles.indicators.services import (
+    ImportRevertError,
     ObservationImportError,
     import_errors,
+    import_run_revert,
     observation_set,
     observations_import_result,
     statbank_refresh,
@@ -317,6 +319,20 @@ class ImportRunAdmin(ReadOnlyAdmin):
     list_select_related = ["indicator", "actor"]
     readonly_fields = ["error_list"]
     exclude = ["errors"]
+    actions = ["undo_import"]
+
+    @admin.action(description=_("Undo the import (the latest one first)"))
+    def undo_import(self, request: HttpRequest, queryset: QuerySet[ImportRun]) -> None:
+        # Newest first, so selecting several runs of one indicator unwinds them in order.
+        for run in queryset.select_related("indicator").order_by("-pk"):
+            if not can(request.user, "indicators.import_observations", run.indicator):
+                raise PermissionDenied
+            try:
+                import_run_revert(run=run, actor=request.user)
+            except ImportRevertError as exc:
+                messages.error(request, f"{run}: {exc}")
+            else:
+                messages.success(request, _("Undone: %(run)s") % {"run": run})
 
     @admin.display(description=_("errors"))
     def error_list(self, obj: ImportRun) -> str:

@@ -264,6 +264,10 @@ class ObservationRevision(MunicipalOwned):
     import_run = models.ForeignKey(
         "ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="revisions",
     )
+    # The import that had set the old value, so undoing this change restores it exactly.
+    old_import_run = models.ForeignKey(
+        "ImportRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+    )
     changed_at = models.DateTimeField(_("changed"), default=timezone.now)
 
     class Meta:
@@ -359,6 +363,7 @@ class ImportKind(models.TextChoices):
 class ImportStatus(models.TextChoices):
     SUCCEEDED = "succeeded", _("imported")
     FAILED = "failed", _("failed, nothing imported")
+    REVERTED = "reverted", _("undone")
 
 
 class ImportRun(MunicipalOwned):
@@ -382,6 +387,7 @@ class ImportRun(MunicipalOwned):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    reverted_at = models.DateTimeField(_("undone"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("import")

@@ -161,7 +161,7 @@ class _BulkWriter:
         )
         revision_columns = [
             "municipality_id", "observation_id", "old_value", "new_value", "old_source",
-            "source", "import_run_id", "changed_at",
+            "source", "import_run_id", "old_import_run_id", "changed_at",
         ]
         self.revision_sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
             qn(rev.db_table), ", ".join(qn(c) for c in revision_columns),
@@ -201,12 +201,14 @@ class _BulkWriter:
         if len(self.new) >= BATCH:
             self._write_new()
 
-    def add_change(self, pk: int, row: _Row, old_value: float, old_source: str) -> None:
+    def add_change(
+        self, pk: int, row: _Row, old_value: float, old_source: str, old_run: int | None
+    ) -> None:
         self.changed += 1
         self.updates.append((row.value, self.source, self.retrieved, self.run_id, row.geocode,
                              pk))
         self.revisions.append((self.mid, pk, old_value, row.value, old_source, self.source,
-                               self.run_id, self.changed_at))
+                               self.run_id, old_run, self.changed_at))
         if len(self.updates) >= BATCH:
             self._write_changes()
 
@@ -265,12 +267,14 @@ def observations_import(
             actor=actor if getattr(actor, "pk", None) else None, kind=kind, source=source,
             status=ImportStatus.SUCCEEDED, rows=len(rows), started_at=started_at,
         )
-        existing: dict[tuple[str, str, str, str], tuple[int, float, str]] = {
-            (period, key, series, units): (pk, value, old_source)
-            for pk, period, key, series, units, value, old_source in Observation.objects.filter(
-                indicator=indicator
-            ).values_list("pk", "period", "disaggregation_key", "series", "units", "value",
-                          "source").iterator(chunk_size=10_000)
+        existing: dict[tuple[str, str, str, str], tuple[int, float, str, int | None]] = {
+            (period, key, series, units): (pk, value, old_source, old_run)
+            for pk, period, key, series, units, value, old_source, old_run in (
+                Observation.objects.filter(indicator=indicator)
+                .values_list("pk", "period", "disaggregation_key", "series", "units", "value",
+                             "source", "import_run_id")
+                .iterator(chunk_size=10_000)
+            )
         }
         writer = _BulkWriter(indicator=indicator, run=run, source=source,
                              retrieved_at=retrieved_at, changed_at=started_at)
@@ -280,11 +284,11 @@ def observations_import(
             if hit is None:
                 writer.add_new(row)
                 continue
-            pk, old_value, old_source = hit
+            pk, old_value, old_source, old_run = hit
             if old_value == row.value:
                 unchanged_ids.append(pk)
             else:
-                writer.add_change(pk, row, old_value, old_source)
+                writer.add_change(pk, row, old_value, old_source, old_run)
         writer.flush()
         for start in range(0, len(unchanged_ids), ID_CHUNK):
             Observation.objects.filter(pk__in=unchanged_ids[start : start + ID_CHUNK]).update(
@@ -346,6 +350,60 @@ def observation_set(
         indicator=indicator, observations=[parsed], source=source or "manual", actor=actor,
         kind=ImportKind.MANUAL,
     )
+
+
+class ImportRevertError(Exception):
+    """The import cannot be undone; the message says why."""
+
+
+def import_run_revert(*, run: ImportRun, actor: Any = None) -> ImportRun:
+    """Undo a successful import: remove the values it added, restore the ones it changed.
+
+    Only the indicator's latest successful import can be undone (a later one, including a
+    typed value, must be undone first), so history unwinds in order and no newer figure is
+    lost.
+    """
+    from faelles.indicators.tasks import recompute_indicator
+
+    if run.status != ImportStatus.SUCCEEDED:
+        raise ImportRevertError("Only a successful import can be undone.")
+    with transaction.atomic():
+        run = ImportRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != ImportStatus.SUCCEEDED:
+            raise ImportRevertError("Only a successful import can be undone.")
+        later = ImportRun.objects.filter(
+            indicator_id=run.indicator_id, status=ImportStatus.SUCCEEDED, pk__gt=run.pk
+        )
+        if later.exists():
+            raise ImportRevertError("A later import exists; undo it first.")
+        revisions = ObservationRevision.objects.filter(import_run=run)
+        # Values this run created: stamped with the run and not merely changed by it.
+        created = Observation.objects.filter(import_run=run).exclude(
+            pk__in=revisions.values("observation_id")
+        )
+        created_count, _ = created.delete()
+        restore = list(
+            revisions.values_list("old_value", "old_source", "old_import_run_id", "observation_id")
+        )
+        table = connections[router.db_for_write(Observation)].ops.quote_name(
+            Observation._meta.db_table
+        )
+        with connections[router.db_for_write(Observation)].cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET value = %s, source = %s, import_run_id = %s "  # noqa: S608
+                "WHERE id = %s",
+                restore,
+            )
+        ObservationRevision.objects.filter(import_run=run).delete()
+        run.status = ImportStatus.REVERTED
+        run.reverted_at = timezone.now()
+        run.save(update_fields=["status", "reverted_at"])
+        audit_log(
+            actor=actor, action="indicator.import_revert", obj=run.indicator,
+            after={"import_run": run.pk, "removed": created_count, "restored": len(restore)},
+        )
+        recompute_indicator.enqueue(run.indicator_id)
+    return run
 
 
 # --- Targets ---------------------------------------------------------------------------------
