@@ -266,6 +266,8 @@ def test_open_data_page_and_docs(world: Any, client_for: Any) -> None:
     docs = client.get("/aabne-data/api/")
     assert docs.status_code == 200
     assert "list_contributions" in docs.content.decode()
+    assert "<code>/api/v1/contributions</code>" in docs.content.decode()
+    assert 'href="/api/v1/goals"' in docs.content.decode()  # "Try it" works as a plain link
     assert not INLINE.search(docs.content.decode())
     assert client.get("/api/v1/docs").status_code == 302
 

@@ -224,7 +224,7 @@ OBSERVATIONS = Dataset(
 )
 
 PROCESSES = Dataset(
-    "processes", _("Processes"), _("Participation processes and their current phase."),
+    "processes", _("Processes"), _("Participation processes and their phases."),
     lambda m: selectors.public_processes(m).order_by("-created_at", "-id"),
     (
         ID, TITLE,
