@@ -1,11 +1,11 @@
 """Participation and feedback figures for the report, as plain JSON-ready data.
 
-The feedback app owns the accountability figures; when its selector is there it is used, so the
-report and the feedback pages agree. Until then (and for a database without the feedback tables)
-the figures are computed here from the participation and feedback models, with the same
-definitions: public contributions (not hidden, not withdrawn, in published processes), answered =
-has an answer date, days to answer = answer date minus the day it was received, outcomes = links
-from a contribution to a decision, an initiative or a document change.
+The feedback app owns the accountability figures: the figures since the start come from its
+selector (`feedback.selectors.figures`), so the report and the feedback pages agree. That
+selector has no period, so the figures for the report's year are computed here with the same
+definitions: public contributions (not hidden, not withdrawn), answered = has an answer date,
+days to answer = calendar days from receipt to the answer, outcomes = links from a contribution
+to a decision, an initiative or a document change. Only published processes count for the year.
 """
 
 from __future__ import annotations
@@ -48,6 +48,8 @@ def participation_figures(*, municipality: Municipality, year: int) -> dict[str,
         outcome_model = apps.get_model("feedback", "Outcome")
     except LookupError:
         state_model = outcome_model = None
+    if state_model is not None:
+        source = "feedback"
     if state_model is not None and ids:
         try:
             answered_at = dict(
@@ -60,9 +62,9 @@ def participation_figures(*, municipality: Municipality, year: int) -> dict[str,
             ).values_list("contribution_id", "kind"):
                 outcomes[kind] += 1
                 outcome_contributions.add(contribution_id)
-            source = "feedback"
         except DatabaseError:  # feedback tables not migrated yet: participation figures only
             answered_at, outcomes, outcome_contributions = {}, Counter(), set()
+            source = "participation"
     days = []
     answered_per_process: Counter[int] = Counter()
     for pk, process_id, created_at, _offline in rows:
@@ -76,6 +78,7 @@ def participation_figures(*, municipality: Municipality, year: int) -> dict[str,
     }
     total = len(rows)
     return {
+        "all_time": _all_time_figures(municipality),
         "source": source,
         "year": year,
         "contributions": total,
@@ -98,4 +101,25 @@ def participation_figures(*, municipality: Municipality, year: int) -> dict[str,
             for pid, count in sorted(per_process.items(), key=lambda kv: (-kv[1], kv[0]))
             if pid in processes
         ],
+    }
+
+
+def _all_time_figures(municipality: Municipality) -> dict[str, Any] | None:
+    """The feedback app's own accountability figures since the start (its selector), so the
+    report and the feedback pages show the same numbers. None when the app has no selector."""
+    try:
+        from faelles.feedback.selectors import figures
+    except ImportError:
+        return None
+    try:
+        f = figures(municipality=municipality)[None]
+    except DatabaseError:
+        return None
+    return {
+        "contributions": f.received,
+        "answered": f.answered,
+        "share_answered": (f.answered / f.received) if f.received else None,
+        "median_days_to_answer": f.median_days,
+        "contributions_with_outcome": f.linked,
+        "overdue": len(f.overdue),
     }

@@ -481,6 +481,10 @@ def render_pdfs(
             if on_done:
                 on_done(lang)
         return results
+    # Import (and let cffi parse its C declarations) once, before forking: each worker then
+    # starts with it loaded instead of paying about a second of CPU for it again.
+    import weasyprint  # noqa: F401
+
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(len(htmls), os.cpu_count() or 1),
                              mp_context=context) as pool:
