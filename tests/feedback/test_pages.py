@@ -318,3 +318,22 @@ def test_initiative_progress_job_tells_linked_authors_once(
     assert notify_initiative_progress.call() == 0
     assert [m.to for m in mail.outbox] == [[citizen.email]]
     assert "60" in mail.outbox[0].subject
+
+
+def test_other_municipalities_see_nothing(
+    municipality: Any, other_municipality: Any, pm: Any, citizen: Any, make_user: Any,
+    contribute: Any, client_for: Any, process: Any,
+) -> None:
+    c = contribute(citizen)
+    foreign_pm = make_user(roles=("process_manager",), municipality=other_municipality)
+    for url in (path_for("feedback:trace", pk=c.pk),
+                path_for("feedback:answer_contribution", pk=c.pk),
+                path_for("feedback:answer_process", slug=process.slug),
+                path_for("feedback:figures_process", slug=process.slug)):
+        assert client_for(foreign_pm, host="andeby.test").get(url).status_code == 404, url
+    with pytest.raises(Exception):  # noqa: B017 - PermissionDenied from the service
+        services.status_change(
+            contribution=c, actor=foreign_pm,
+            status=services.statuses_ensure(municipality=municipality)["besvaret"])
+    figures = client_for(None, host="andeby.test").get(path_for("feedback:figures"))
+    assert figures.status_code == 200 and process.title not in figures.content.decode()
