@@ -113,7 +113,8 @@ def _receipt_texts(assessment: Assessment | None, indicator: Indicator) -> dict[
 
 
 def snapshot_build(*, municipality: Municipality, year: int) -> dict[str, Any]:
-    """Everything the report shows, frozen as JSON-ready data (about 14 queries)."""
+    """Everything the report shows, frozen as JSON-ready data (about 20 queries, however many
+    goals, indicators and initiatives there are)."""
     vision = (
         Vision.objects.filter(municipality=municipality, is_published=True)
         .prefetch_related(
