@@ -120,6 +120,23 @@ def test_rate_limit_answers_429_with_retry_after(
     assert client.get("/api/v1/goals", REMOTE_ADDR="10.0.0.9").status_code == 200
 
 
+def test_rate_limit_behind_a_proxy_counts_the_real_client(
+    world: Any, client_for: Any, settings: Any
+) -> None:
+    settings.FAELLES_API_RATE_LIMIT = "2/minute"
+    settings.FAELLES_API_PROXY_COUNT = 1
+    client = client_for(None)
+
+    def get(forwarded: str) -> int:
+        return client.get("/api/v1/goals", HTTP_X_FORWARDED_FOR=forwarded,
+                          REMOTE_ADDR="10.0.0.1").status_code
+
+    assert [get("1.1.1.1"), get("1.1.1.1"), get("1.1.1.1")] == [200, 200, 429]
+    assert get("2.2.2.2") == 200  # another client behind the same proxy
+    # A forged left-most entry does not give a fresh budget.
+    assert get("9.9.9.9, 1.1.1.1") == 429
+
+
 def test_openapi_declares_400_and_429_with_a_schema(client_for: Any, municipality: Any) -> None:
     schema = client_for(None).get("/api/v1/openapi.json").json()
     operations = [op for path in schema["paths"].values() for op in path.values()]

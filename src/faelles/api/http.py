@@ -43,8 +43,15 @@ def current_rate() -> tuple[int, int]:
 
 
 def client_ident(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites
-    # it, and the deployment's reverse proxy puts the real address in REMOTE_ADDR.
+    """The client's address. Behind N trusted reverse proxies (FAELLES_API_PROXY_COUNT) it is
+    the N-th address from the right of X-Forwarded-For: the entries left of it are written by
+    the client and cannot be trusted. Without proxies REMOTE_ADDR is used."""
+    proxies = int(getattr(settings, "FAELLES_API_PROXY_COUNT", 0) or 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies > 0 and forwarded:
+        addresses = [a.strip() for a in forwarded.split(",") if a.strip()]
+        if addresses:
+            return addresses[-min(proxies, len(addresses))]
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 

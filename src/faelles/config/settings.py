@@ -320,3 +320,5 @@ FAELLES_EDIT_GRACE_MINUTES = int(os.environ.get("FAELLES_EDIT_GRACE_MINUTES", "3
 # Public API: requests per client per period (second, minute, hour or day), counted in the
 # shared cache. Production value; tests that need more lift it explicitly.
 FAELLES_API_RATE_LIMIT = os.environ.get("FAELLES_API_RATE_LIMIT", "120/minute")
+# Reverse proxies in front of the web processes that append to X-Forwarded-For (0: none).
+FAELLES_API_PROXY_COUNT = int(os.environ.get("FAELLES_API_PROXY_COUNT", "0"))
