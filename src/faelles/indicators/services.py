@@ -423,15 +423,17 @@ def indicator_recompute(*, indicator: Indicator) -> list[Assessment]:
     rule `annual`) is stored as `insufficient_data` with the reason in `error`.
     """
     points: dict[str, dict[tuple[str, str], list[tuple[Period, float]]]] = {}
+    periods: dict[tuple[int, int | None, int | None], Period] = {}
     for key, year, quarter, month, value, series, units in (
         Observation.objects.filter(indicator=indicator)
         .order_by()
         .values_list("disaggregation_key", "year", "quarter", "month", "value", "series", "units")
         .iterator(chunk_size=10_000)
     ):
-        points.setdefault(key, {}).setdefault((series, units), []).append(
-            (Period(year, quarter, month), value)
-        )
+        period = periods.get((year, quarter, month))
+        if period is None:  # a few hundred distinct periods, shared by every series
+            period = periods[(year, quarter, month)] = Period(year, quarter, month)
+        points.setdefault(key, {}).setdefault((series, units), []).append((period, value))
 
     headline_counts = Counter({combo: len(v) for combo, v in points.get("", {}).items()})
     preferred = _pick_headline(headline_counts)
