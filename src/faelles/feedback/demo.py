@@ -261,7 +261,7 @@ def _ideas(municipality: Any, pm: Any, citizen: Any) -> int:
             at=min(now, max(c.created_at for c in answered) + dt.timedelta(days=1)),
             text="Tak for idéen. Vi samler alle idéer om grønne områder og fællesskaber og "
                  "tager dem med til værkstedet og til udvalgets budgetarbejde. " + EXAMPLE_NOTE)
-    for c in others[1::7][:10]:
+    for c in [c for c in others[1::7] if c not in answered][:10]:
         services.status_change(contribution=c, status=statuses["under-behandling"], actor=pm,
                                at=c.created_at + dt.timedelta(days=2), silent=True)
     for c in others[2::11][:6]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from faelles.core.forms import IdempotentFormMixin
@@ -85,6 +86,6 @@ class PreferencesForm(forms.Form):
         current = current or {}
         for kind in EventKind:
             self.fields[kind.value] = forms.ChoiceField(
-                label=kind.label, choices=Frequency.choices, widget=forms.RadioSelect,
+                label=capfirst(kind.label), choices=Frequency.choices, widget=forms.RadioSelect,
                 initial=current.get(kind.value, Frequency.IMMEDIATELY),
             )

@@ -266,6 +266,8 @@ def answer_process(request: HttpRequest, slug: str) -> HttpResponse:
     contributions = list(Contribution.objects.filter(process=process, withdrawn_at__isnull=True)
                          .select_related("process", "municipality").order_by("created_at", "id"))
     traces = selectors.traces_for(contributions)
+    # The work list: unanswered first, the most urgent deadline first.
+    contributions.sort(key=lambda c: (traces[c.pk].is_answered, traces[c.pk].deadline, c.pk))
     choices = [(c.pk, c.title) for c in contributions]
     if request.method == "POST":
         if previous := already_submitted(request.POST):
