@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from faelles.core.models import MunicipalOwned, Municipality
+from faelles.core.models import Municipality, MunicipalOwned
 from faelles.core.roles import RoleName
 
 

@@ -11,7 +11,8 @@ rules.add_perm("accounts.add_user", is_admin)
 rules.add_perm("accounts.delete_user", is_admin)
 for verb in ("view", "add", "change", "delete"):
     rules.add_perm(f"accounts.{verb}_role", is_admin)
-    rules.add_perm(f"accounts.{verb}_organisation", is_admin if verb == "delete" else is_staff_member)
+    rules.add_perm(f"accounts.{verb}_organisation",
+                   is_admin if verb == "delete" else is_staff_member)
     rules.add_perm(f"accounts.{verb}_organisationmembership", is_staff_member)
 
 # The municipality's account and privacy settings (two-factor requirement, hearing retention).

@@ -35,7 +35,8 @@ def user_from_confirmation_token(token: str) -> User | None:
 
 def send_confirmation_email(*, user: User, base_url: str) -> None:
     with translation.override(user.language):
-        link = base_url.rstrip("/") + path_for("accounts:confirm_email", token=confirmation_token(user))
+        link = base_url.rstrip("/") + path_for("accounts:confirm_email",
+                                               token=confirmation_token(user))
         context = {"user": user, "link": link}
         subject = render_to_string("accounts/email/confirm_subject.txt", context).strip()
         body = render_to_string("accounts/email/confirm_body.txt", context)
@@ -65,13 +66,14 @@ def user_update_profile(*, user: User, name: str, language: str) -> User:
 def role_grant(*, actor: Any, user: User, municipality: Municipality, role: str) -> Role:
     obj, created = Role.objects.get_or_create(user=user, municipality=municipality, role=role)
     if created:
-        audit_log(actor=actor, action="grant_role", obj=obj, after={"role": role, "user": user.email},
-                  municipality=municipality)
+        audit_log(actor=actor, action="grant_role", obj=obj,
+                  after={"role": role, "user": user.email}, municipality=municipality)
     return obj
 
 
 def membership_request(*, user: User, organisation: Organisation) -> OrganisationMembership:
-    membership, _ = OrganisationMembership.objects.get_or_create(user=user, organisation=organisation)
+    membership, _ = OrganisationMembership.objects.get_or_create(user=user,
+                                                                 organisation=organisation)
     return membership
 
 
@@ -81,7 +83,8 @@ def membership_confirm(*, actor: Any, membership: OrganisationMembership) -> Org
         membership.confirmed_by = actor
         membership.save(update_fields=["confirmed_at", "confirmed_by"])
         audit_log(actor=actor, action="confirm_membership", obj=membership,
-                  after={"user": membership.user.email, "organisation": membership.organisation.name},
+                  after={"user": membership.user.email,
+                         "organisation": membership.organisation.name},
                   municipality=membership.organisation.municipality)
     return membership
 

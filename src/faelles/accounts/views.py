@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -9,7 +10,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -80,7 +82,8 @@ def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 def resend_confirmation(request: HttpRequest) -> HttpResponse:
     if not request.user.email_confirmed:
-        services.send_confirmation_email(user=request.user, base_url=services.site_base_url(request))
+        services.send_confirmation_email(user=request.user,
+                                         base_url=services.site_base_url(request))
         messages.success(request, _("We have sent a new link to your e-mail address."))
     return redirect(path_for("accounts:profile"))
 
@@ -134,7 +137,8 @@ def profile(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
 
             def action() -> str:
-                services.user_update_profile(user=user, name=data["name"], language=data["language"])
+                services.user_update_profile(user=user, name=data["name"],
+                                             language=data["language"])
                 return path_for("accounts:profile")
 
             url = submit_once(form, scope="profile", action=action)
@@ -167,14 +171,17 @@ def membership_request(request: HttpRequest) -> HttpResponse:
         request.POST, organisations=Organisation.objects.filter(municipality=municipality)
     )
     if form.is_valid():
-        services.membership_request(user=request.user, organisation=form.cleaned_data["organisation"])
+        services.membership_request(user=request.user,
+                                    organisation=form.cleaned_data["organisation"])
         messages.success(request, _("Thank you. The municipality will confirm your membership."))
     else:
         messages.error(request, _("Choose an organisation from the list."))
     return redirect(path_for("accounts:profile"))
 
 
-def locked_out(request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any) -> HttpResponse:
+def locked_out(
+    request: HttpRequest, credentials: Any = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """django-axes calls this when too many logins have failed."""
     return render(request, "accounts/locked_out.html", status=429)
 
@@ -203,7 +210,7 @@ def my_data_json(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_data_page(request: HttpRequest) -> HttpResponse:
-    data = privacy.export_user(request.user)
+    data = _readable(privacy.export_user(request.user))
     sections = [(key, value) for key, value in data.items() if isinstance(value, dict)]
     response = render(request, "accounts/my_data_page.html", {
         "sections": sections, "labels": privacy.export_labels(),
@@ -213,6 +220,23 @@ def my_data_page(request: HttpRequest) -> HttpResponse:
         response["Content-Disposition"] = 'attachment; filename="mine-data.html"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+def _readable(value: Any) -> Any:
+    """The export with its ISO timestamps as local, readable dates (for the HTML copy only)."""
+    if isinstance(value, dict):
+        return {k: _readable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_readable(v) for v in value]
+    if isinstance(value, str) and len(value) >= 19 and value[4] == "-" and value[10] == "T":
+        try:
+            moment = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment)
+        return date_format(moment, "DATETIME_FORMAT")
+    return value
 
 
 @login_required
