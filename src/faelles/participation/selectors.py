@@ -258,6 +258,11 @@ def draft_page(*, process: Process, number: int) -> DraftPage | None:
         Paragraph.objects.filter(version=version).select_related("previous").order_by(
             "order", "id")
     )
+    # The rules walk paragraph -> version -> process: hand them the objects already loaded.
+    for v in versions:
+        v.process = process
+    for p in paragraphs:
+        p.version = version
     comments = list(
         Comment.objects.filter(paragraph__version=version).select_related("author")
         .order_by("created_at", "id")
