@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -117,7 +118,10 @@ def notifications(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("All notifications are marked as read."))
         return redirect(path_for("feedback:notifications"))
     items = selectors.notifications_for(user=request.user, municipality=municipality)
-    return render(request, "feedback/notifications.html", {"items": items})
+    # Links are stored as Danish paths; show them in the page's language.
+    lang = translation.get_language() or "da"
+    links = {n.pk: services.translate_path(n.url, lang) for n in items}
+    return render(request, "feedback/notifications.html", {"items": items, "links": links})
 
 
 @login_required
