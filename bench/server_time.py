@@ -45,6 +45,12 @@ import django
 
 django.setup()
 
+from django.conf import settings as _settings  # noqa: E402
+
+# Issue 9 measures server time without a whole-page cache: drop the product's anonymous page
+# cache (if present) before the handler builds its middleware chain.
+_settings.MIDDLEWARE = [m for m in _settings.MIDDLEWARE if "pagecache" not in m.lower()]
+
 from django.conf import settings  # noqa: E402
 from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.db import connection  # noqa: E402

@@ -5,10 +5,13 @@
         .venv/bin/python bench/throughput.py
 
 Scenarios, each in a fresh gunicorn on 127.0.0.1 (persistent DB connections, DEBUG off):
-- bare:   a Django view returning a fixed string, no middleware at all (bench/wsgi, BENCH_BARE=1);
-- stack:  the same view through the product's full middleware stack and URL conf;
-- list:   the uncached contribution list (page 1 of the biggest bench process);
-- pages:  home and SDG overview, anonymous (cached if the product caches anonymous pages);
+- bare:     a Django view returning a fixed string, no middleware at all (BENCH_BARE=1);
+- stack:    the same view through the product's full middleware stack and URL conf, with the
+            anonymous page cache taken out so every middleware runs on every request;
+- list:     the uncached contribution list (page 1 of the biggest bench process);
+- uncached: home and SDG overview without the page cache;
+- cached:   home, SDG overview and the list with the product's anonymous page cache (set
+            REDIS_URL for the production cache; the default cache is the database);
 then `wrk -t2 -c8 -dNs --latency` straight at gunicorn, after a 3 s warm-up. Ratios are taken
 within this one run. Every server is stopped by its own pid; every wrk run is bounded by -d.
 """
@@ -31,13 +34,13 @@ WSGI_DIR = ROOT / "bench" / "wsgi"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 
 
-def start_server(port: int, workers: int, bare: bool) -> subprocess.Popen:
+def start_server(port: int, workers: int, extra: dict[str, str]) -> subprocess.Popen:
     env = dict(os.environ)
+    env.update(extra)
     env.update({
         "DJANGO_SETTINGS_MODULE": "bench_settings",
         "PYTHONPATH": f"{WSGI_DIR}:{ROOT / 'src'}",
         "CONN_MAX_AGE": env.get("CONN_MAX_AGE", "600"),
-        "BENCH_BARE": "1" if bare else "0",
         "LOG_LEVEL": "WARNING",
         "FAELLES_HOME": str(ROOT),
     })
@@ -120,17 +123,21 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="scenario labels to run")
     parser.add_argument("--json", help="write the results here")
     args = parser.parse_args()
-    scenarios = [("bare", True, "/bench/fixed/"), ("stack", False, "/bench/fixed/"),
-                 ("list", False, args.list_path)]
-    scenarios += [(f"page {p}", False, p) for p in args.pages]
+    off = {"BENCH_PAGECACHE": "0"}
+    scenarios = [("bare", {"BENCH_BARE": "1"}, "/bench/fixed/"),
+                 ("stack", off, "/bench/fixed/"),
+                 ("list", off, args.list_path)]
+    scenarios += [(f"uncached {p}", off, p) for p in args.pages]
+    scenarios += [(f"cached {p}", {"BENCH_PAGECACHE": "1"}, p)
+                  for p in [*args.pages, args.list_path]]
     if args.only:
         scenarios = [s for s in scenarios if s[0] in args.only]
     db = os.environ.get("DATABASE_URL") or f"sqlite ({os.environ.get('FAELLES_VAR_DIR', 'var')})"
     print(f"gunicorn sync workers: {args.workers}; wrk -t2 -c8 -d{args.duration}s; db: {db}; "
           f"nproc {os.cpu_count()}; loadavg before {os.getloadavg()[0]:.2f}", flush=True)
     results = []
-    for label, bare, path in scenarios:
-        proc = start_server(args.port, args.workers, bare)
+    for label, extra, path in scenarios:
+        proc = start_server(args.port, args.workers, extra)
         try:
             url = f"http://127.0.0.1:{args.port}{path}"
             status = status_of(url)
