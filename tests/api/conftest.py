@@ -101,6 +101,9 @@ def world(municipality: Any, other_municipality: Any, make_user: Any) -> SimpleN
     process.sdg_targets.add(t116)
     Phase.objects.create(municipality=m, process=process, type="idea_collection", title="Idéer",
                          start=now - dt.timedelta(days=2), end=now + dt.timedelta(days=20))
+    Phase.objects.create(municipality=m, process=process, type="decision", title="Beslutning",
+                         order=1, start=now + dt.timedelta(days=20),
+                         end=now + dt.timedelta(days=40))
     draft_process = Process.objects.create(municipality=m, slug="kladde", title=f"{SECRET} forløb",
                                            is_published=False)
 

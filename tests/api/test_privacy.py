@@ -204,6 +204,9 @@ def test_feeds_are_clean(world: Any, client_for: Any) -> None:
     feed = client.get("/api/v1/feeds/processes/faelles-om.atom")
     assert feed.status_code == 200
     assert "Flere træer" in feed.content.decode()
+    assert "Idéer" in feed.content.decode()
+    assert "Beslutning" not in feed.content.decode()  # a phase appears when it starts
+    assert "Tak. Vi planter træer i 2026." in feed.content.decode()  # the public answer
     assert_clean(feed.content)
     assert client.get("/api/v1/feeds/processes/kladde.atom").status_code == 404
     other = client_for(None, host="andeby.test").get("/api/v1/feeds/processes/faelles-om.atom")

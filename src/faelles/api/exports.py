@@ -268,7 +268,10 @@ def process_feed(request: HttpRequest, slug: str) -> HttpResponse:
         feed_copyright=f"{name} {url}".strip(),
     )
     entries: list[dict[str, Any]] = []
+    now = timezone.now()
     for phase in process.phases.all():
+        if phase.start > now:  # announced when it starts, not before
+            continue
         entries.append({
             "title": gettext("Phase: %(title)s") % {"title": phase.title},
             "link": process_url or feed.feed["link"],
