@@ -48,6 +48,9 @@ from faelles.participation.models import (
 from faelles.participation.phases import Action, PhaseType
 
 
+SEED_COOKIE = "faelles_order_seed"
+
+
 def _process(request: HttpRequest, slug: str) -> Any:
     process = selectors.process_get(municipality=request_municipality(request), slug=slug)
     if process is None or not can(request.user, "participation.view_process", process):
@@ -124,7 +127,12 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def contribution_list(request: HttpRequest, slug: str) -> HttpResponse:
     process = _process(request, slug)
     params = request.GET
+    # The random order is stable per visitor: the seed travels in the links and a cookie, so
+    # paging and reloading keep the order. Only the random sort sets the cookie.
     seed = selectors._int(params.get("seed"))
+    if seed is None:
+        seed = selectors._int(request.COOKIES.get(SEED_COOKIE))
+    new_seed = seed is None
     if seed is None:
         seed = secrets.randbelow(1_000_000)
     filters = selectors.parse_filters(params, seed=seed)
@@ -136,9 +144,13 @@ def contribution_list(request: HttpRequest, slug: str) -> HttpResponse:
         "abilities": _abilities(request, process),
         "list_url": path_for("participation:contributions", slug=process.slug),
     }
-    if request.htmx:
-        return render(request, "participation/_contribution_results.html", context)
-    return render(request, "participation/contribution_list.html", context)
+    template = ("participation/_contribution_results.html" if request.htmx
+                else "participation/contribution_list.html")
+    response = render(request, template, context)
+    if filters.sort == "random" and new_seed:
+        response.set_cookie(SEED_COOKIE, str(seed), max_age=30 * 86400, samesite="Lax",
+                            httponly=True)
+    return response
 
 
 # -- Contributions ---------------------------------------------------------------------------
