@@ -47,7 +47,6 @@ from faelles.participation.models import (
 )
 from faelles.participation.phases import Action, PhaseType
 
-
 SEED_COOKIE = "faelles_order_seed"
 
 
