@@ -197,3 +197,17 @@ def test_snapshot_build_queries_do_not_grow_with_the_data(
         add_indicator(municipality, "mindre-affald", f"more-{n}", {2016: 5.0, 2023: 4.0})
     with django_assert_max_num_queries(len(small.captured_queries)):
         snapshot_build(municipality=municipality, year=2025)
+
+
+def test_generating_again_replaces_the_files(
+    report_data: Municipality, fast_pdf: None, settings: Any
+) -> None:
+    from pathlib import Path
+
+    edition = services.edition_create(municipality=report_data, year=2025)
+    services.edition_generate(edition=edition)
+    first = {name: getattr(edition, name).name for name in ("pdf_da", "html_en")}
+    edition = services.edition_generate(edition=ReportEdition.objects.get(pk=edition.pk))
+    files = sorted(p.name for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+    assert len(files) == 4, files
+    assert {name: getattr(edition, name).name for name in ("pdf_da", "html_en")} == first
