@@ -221,3 +221,19 @@ def test_export_of_each_user_is_separate(municipality, make_user):
     a, b = make_user(name="Anna"), make_user(name="Bo")
     assert export_user(a)["accounts"]["profile"]["name"] == "Anna"
     assert "Anna" not in json.dumps(export_user(b))
+
+
+def test_login_reminds_about_unanswered_consent(municipality, make_user, client):
+    make_user(email="ny@example.dk")
+    response = client.post("/en/account/login/", {"username": "ny@example.dk",
+                                                   "password": PASSWORD},
+                           HTTP_HOST="testserver", follow=True)
+    assert "questions about consent" in response.content.decode()
+    user = User.objects.get(email="ny@example.dk")
+    for kind in ConsentKind.values:
+        consent_set(user=user, kind=kind, granted=False)
+    client.post("/en/account/logout/", HTTP_HOST="testserver")
+    response = client.post("/en/account/login/", {"username": "ny@example.dk",
+                                                   "password": PASSWORD},
+                           HTTP_HOST="testserver", follow=True)
+    assert "questions about consent" not in response.content.decode()

@@ -90,6 +90,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             if pending is not None:
                 otp.login_pending_clear(request)
                 auth.login(request, user, backend=backend)
+                from faelles.accounts.views import remind_about_consent
+
+                remind_about_consent(request, user)
             otp_login(request, device)
             return redirect(_safe_next(request, next_url))
         else:

@@ -100,7 +100,16 @@ class LoginView(auth_views.LoginView):
             otp.login_pending_set(self.request, user=user, backend=user.backend,
                                   next_url=self.get_success_url())
             return redirect(path_for("accounts:otp_verify"))
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        remind_about_consent(self.request, user)
+        return response
+
+
+def remind_about_consent(request: HttpRequest, user: Any) -> None:
+    """A new consent question, or a changed text, is asked again: say so once at login."""
+    if needs_consent_answer(user):
+        messages.info(request, _("Please answer our questions about consent: one is new, or its "
+                                 "text has changed. You find them under My account."))
 
 
 class LogoutView(auth_views.LogoutView):
