@@ -467,11 +467,15 @@ def render_pdfs(
 
     Layout is pure CPU work on a string, so forked workers need neither the database nor
     Django's state; results come back as bytes. Falls back to one at a time where fork is
-    not available (and in tests that replace render_pdf).
+    not available, when the setting REPORTS_PARALLEL_PDF is False (e.g. for a worker that
+    runs threads), and in tests that replace render_pdf.
     """
+    from django.conf import settings
+
     results: dict[str, tuple[bytes, int]] = {}
     parallel = (
-        len(htmls) > 1 and (os.cpu_count() or 1) > 1
+        getattr(settings, "REPORTS_PARALLEL_PDF", True)
+        and len(htmls) > 1 and (os.cpu_count() or 1) > 1
         and "fork" in multiprocessing.get_all_start_methods()
         and render_pdf is _ORIGINAL_RENDER_PDF
     )
