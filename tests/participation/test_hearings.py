@@ -135,3 +135,39 @@ def test_redaction_by_process_manager_only(client_for, hearing, make_user, munic
     c.refresh_from_db()
     assert c.text.startswith("Min nabo Jens Jensen")  # the original is kept for the memo
     assert AuditEntry.objects.filter(action="redact", object_id=str(c.pk)).exists()
+
+
+def test_process_manager_registers_a_letter(client_for, hearing, make_user, municipality):
+    manager = make_user(roles=("process_manager",), municipality=municipality)
+    client = client_for(manager)
+    assert "/deltag/hoering/registrer/" in client.get("/deltag/hoering/").content.decode()
+    r = client.post("/deltag/hoering/registrer/", {
+        "offline_source": "letter", "kind": "hearing_response",
+        "offline_author_name": "Karen Madsen", "received_on": "2026-11-20",
+        "title": "Brev om stierne", "text": "Jeg skriver for at sige, at stierne er for smalle.",
+    })
+    assert r.status_code == 302
+    c = Contribution.objects.get()
+    assert c.offline_source == "letter" and c.registered_by == manager and c.author is None
+    assert c.created_at.date().isoformat() == "2026-11-20"
+    page = client_for(None).get(r["Location"]).content.decode()
+    assert "Karen Madsen" not in page and "modtaget som brev" in page  # no consent given
+    citizen = make_user()
+    assert client_for(citizen).get("/deltag/hoering/registrer/").status_code == 403
+
+
+def test_redaction_page(client_for, hearing, make_user, municipality):
+    c = services.contribution_create(
+        process=hearing, author=make_user(), kind="hearing_response", title="Om naboen",
+        text="Min nabo Jens Jensen larmer.",
+    )
+    manager = make_user(roles=("process_manager",), municipality=municipality)
+    client = client_for(manager)
+    assert client.get(f"/deltag/bidrag/{c.pk}/rediger/").status_code == 200
+    r = client.post(f"/deltag/bidrag/{c.pk}/rediger/",
+                    {"text": "Min nabo [navn fjernet] larmer.", "reason": ""})
+    assert r.status_code == 400 and "Skriv grunden" in r.content.decode()
+    r = client.post(f"/deltag/bidrag/{c.pk}/rediger/",
+                    {"text": "Min nabo [navn fjernet] larmer.", "reason": "Navn på en anden"})
+    assert r.status_code == 302
+    assert client_for(make_user()).get(f"/deltag/bidrag/{c.pk}/rediger/").status_code == 403

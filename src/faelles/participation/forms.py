@@ -13,6 +13,7 @@ from faelles.core.uploads import clean_image
 from faelles.participation.models import (
     ContributionKind,
     Neighbourhood,
+    OfflineSource,
     ReportReason,
 )
 from faelles.participation.services import (
@@ -163,3 +164,47 @@ class ModerationForm(forms.Form):
         if data.get("decision") == "hide" and not (data.get("reason") or "").strip():
             raise ValidationError({"reason": _("Write the reason. It is shown publicly.")})
         return data
+
+
+class OfflineContributionForm(IdempotentFormMixin):
+    """Staff type in a letter, e-mail, phone call or workshop note so it gets an answer."""
+
+    offline_source = forms.ChoiceField(
+        label=_("How did it come in?"),
+        choices=[c for c in OfflineSource.choices if c[0]], widget=forms.RadioSelect,
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=ContributionKind.choices)
+    offline_author_name = forms.CharField(label=_("Name of the sender"), required=False,
+                                          max_length=200)
+    publish_name = forms.BooleanField(
+        label=_("The sender agrees that the name is shown"), required=False,
+    )
+    received_on = forms.DateField(
+        label=_("Received on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    meeting = forms.TypedChoiceField(label=_("Born at the meeting"), required=False, coerce=int,
+                                     choices=())
+    title = forms.CharField(label=_("Title"), min_length=TITLE_MIN, max_length=TITLE_MAX)
+    text = forms.CharField(label=_("Text"), max_length=TEXT_MAX, min_length=10,
+                           widget=forms.Textarea(attrs={"rows": 8}),
+                           validators=[validate_markdown_text])
+    neighbourhood = forms.ChoiceField(
+        label=_("Which area is it about?"), required=False,
+        choices=[("", _("No particular area")), *Neighbourhood.choices],
+    )
+
+    def __init__(self, *args: Any, meetings: list[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if meetings:
+            self.fields["meeting"].choices = [("", "–"), *[(m.pk, m.title) for m in meetings]]
+        else:
+            del self.fields["meeting"]
+
+
+class RedactionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Text to publish"), required=False, max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 6}), validators=[validate_markdown_text],
+        help_text=_("Remove personal data about others. Leave empty to publish the original."),
+    )
+    reason = forms.CharField(label=_("Reason (shown publicly)"), required=False, max_length=300)

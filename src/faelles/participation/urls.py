@@ -16,6 +16,8 @@ urlpatterns = [
          views.contribution_edit, name="edit"),
     path(pgettext_lazy("url", "participate/contribution/<int:pk>/withdraw/"),
          views.contribution_withdraw, name="withdraw"),
+    path(pgettext_lazy("url", "participate/contribution/<int:pk>/redact/"),
+         views.contribution_redact, name="redact"),
     path(pgettext_lazy("url", "participate/contribution/<int:pk>/report/"), views.report,
          name="report"),
     path(pgettext_lazy("url", "participate/contribution/<int:pk>/report/<int:comment_pk>/"),
@@ -41,6 +43,8 @@ urlpatterns = [
          name="create"),
     path(pgettext_lazy("url", "participate/<slug:slug>/draft/<int:number>/"), views.draft,
          name="draft"),
+    path(pgettext_lazy("url", "participate/<slug:slug>/register/"),
+         views.contribution_register_offline, name="register_offline"),
     path(pgettext_lazy("url", "participate/<slug:slug>/similar/"), views.similar,
          name="similar"),
 ]

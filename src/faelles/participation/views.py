@@ -6,6 +6,7 @@ similar-contributions hint update in place (`request.htmx`).
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -32,6 +33,8 @@ from faelles.participation.forms import (
     ContributionEditForm,
     ContributionForm,
     ModerationForm,
+    OfflineContributionForm,
+    RedactionForm,
     ReportForm,
 )
 from faelles.participation.ical import meeting_ical
@@ -247,6 +250,7 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_edit": can(user, "participation.change_contribution", contribution),
         "may_withdraw": can(user, "participation.withdraw_contribution", contribution),
         "may_moderate": can(user, "participation.moderate_contribution", contribution),
+        "may_redact": can(user, "participation.redact_contribution", contribution),
         "comment_form": CommentForm(),
     })
 
@@ -385,6 +389,80 @@ def report(request: HttpRequest, pk: int, comment_pk: int | None = None) -> Http
     return render(request, "participation/report_form.html",
                   {"c": contribution, "comment": comment, "form": form,
                    "process": contribution.process}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_register_offline(request: HttpRequest, slug: str) -> HttpResponse:
+    process = _process(request, slug)
+    if not can(request.user, "participation.register_offline_process", process):
+        raise PermissionDenied
+    meetings = selectors.meetings_for(process=process)
+    if request.method == "POST":
+        if previous := already_submitted(request.POST):
+            return redirect(previous)
+        form = OfflineContributionForm(request.POST, meetings=meetings)
+        if form.is_valid():
+            data = form.cleaned_data
+            by_pk = {m.pk: m for m in meetings}
+            received = None
+            if data.get("received_on"):
+                received = timezone.make_aware(
+                    dt.datetime.combine(data["received_on"], dt.time(12, 0))
+                )
+
+            def action() -> str:
+                contribution = services.contribution_register_offline(
+                    process=process, registered_by=request.user,
+                    offline_source=data["offline_source"], kind=data["kind"],
+                    offline_author_name=data.get("offline_author_name") or "",
+                    publish_name=data.get("publish_name", False),
+                    meeting=by_pk.get(data.get("meeting") or 0), title=data["title"],
+                    text=data["text"], neighbourhood=data.get("neighbourhood") or "",
+                    created_at=received,
+                )
+                return contribution.get_absolute_url()
+
+            try:
+                url = submit_once(form, scope="participation.offline", action=action)
+            except services.ParticipationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                url = None
+            if url:
+                messages.success(request, _("The contribution is registered."))
+                return redirect(url)
+    else:
+        form = OfflineContributionForm(meetings=meetings)
+    return render(request, "participation/offline_form.html",
+                  {"process": process, "form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_redact(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = _contribution(request, pk)
+    if not can(request.user, "participation.redact_contribution", contribution):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = RedactionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.contribution_redact(
+                    staff=request.user, contribution=contribution,
+                    text=form.cleaned_data["text"], reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, _("The published text is saved."))
+                return redirect(contribution.get_absolute_url())
+            except services.ParticipationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else "text", exc.message)
+    else:
+        form = RedactionForm(initial={
+            "text": contribution.redacted_text or contribution.text,
+            "reason": contribution.redaction_reason,
+        })
+    return render(request, "participation/redact_form.html",
+                  {"c": contribution, "process": contribution.process, "form": form},
+                  status=400 if form.errors else 200)
 
 
 # -- Drafts in hearing ----------------------------------------------------------------------
