@@ -7,12 +7,11 @@ by the selectors and this part is easy to test. Labels arrive translated from th
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,13 +60,18 @@ def _most_common(rows: list[ObservationRow]) -> tuple[str, str]:
     return min(counts, key=lambda combo: (-counts[combo], combo))
 
 
-def select(data: IndicatorData, params: Mapping[str, str]) -> Selection:
-    """Pick the series the GET parameters ask for; unknown values are ignored, not errors."""
-    chosen = {
+def choose(dimensions: Mapping[str, list[str]], params: Mapping[str, str]) -> dict[str, str]:
+    """The breakdown the GET parameters ask for; unknown names and values are ignored."""
+    return {
         name: params[name]
-        for name, categories in data.dimensions.items()
+        for name, categories in dimensions.items()
         if name not in RESERVED_PARAMS and params.get(name) in categories
     }
+
+
+def select(data: IndicatorData, params: Mapping[str, str]) -> Selection:
+    """Pick the series the GET parameters ask for; unknown values are ignored, not errors."""
+    chosen = choose(data.dimensions, params)
     key = disaggregation_key(chosen)
     in_key = [r for r in data.rows if r.key == key]
     headline_all = [r for r in data.rows if r.key == ""]
@@ -304,35 +308,59 @@ def receipt_lines(assessment: Assessment | None, indicator: Indicator, lang: str
 # --- downloads ----------------------------------------------------------------------------------
 
 
-def rows_csv(rows: list[ObservationRow], dimensions: list[str]) -> str:
+@dataclass(frozen=True)
+class CsvColumns:
+    dimensions: list[str]
+    series: bool
+    units: bool
+    geocode: bool
+
+
+def columns_for(rows: list[ObservationRow], dimensions: list[str]) -> CsvColumns:
+    return CsvColumns(dimensions, any(r.series for r in rows), any(r.units for r in rows),
+                      any(r.geocode for r in rows))
+
+
+class _Line:
+    """A file-like sink for csv.writer that hands back each line (for streaming)."""
+
+    def write(self, text: str) -> str:
+        return text
+
+
+def _number_text(value: float) -> str | int:
+    return int(value) if value.is_integer() else repr(value)
+
+
+def csv_lines(rows: Iterable[ObservationRow], columns: CsvColumns) -> Iterator[str]:
     """Open SDG layout: Year, breakdown columns, Series, Units, GeoCode, Value (+ Source)."""
-    with_series = any(r.series for r in rows)
-    with_units = any(r.units for r in rows)
-    with_geo = any(r.geocode for r in rows)
-    header = ["Year", *dimensions]
-    header += ["Series"] * with_series + ["Units"] * with_units + ["GeoCode"] * with_geo
-    header += ["Value", "Source"]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
+    writer = csv.writer(_Line(), lineterminator="\n")
+    header = ["Year", *columns.dimensions]
+    header += ["Series"] * columns.series + ["Units"] * columns.units
+    header += ["GeoCode"] * columns.geocode + ["Value", "Source"]
+    yield writer.writerow(header)
     for r in rows:
-        line: list[Any] = [r.period, *(r.disaggregation.get(d, "") for d in dimensions)]
-        if with_series:
+        line: list[Any] = [r.period, *(r.disaggregation.get(d, "") for d in columns.dimensions)]
+        if columns.series:
             line.append(r.series)
-        if with_units:
+        if columns.units:
             line.append(r.units)
-        if with_geo:
+        if columns.geocode:
             line.append(r.geocode)
-        line += [repr(r.value) if not r.value.is_integer() else int(r.value), r.source]
-        writer.writerow(line)
-    return out.getvalue()
+        line += [_number_text(r.value), r.source]
+        yield writer.writerow(line)
 
 
-def rows_json(
-    indicator: Indicator, rows: list[ObservationRow], assessments: list[Assessment],
+def rows_csv(rows: list[ObservationRow], dimensions: list[str]) -> str:
+    return "".join(csv_lines(rows, columns_for(rows, dimensions)))
+
+
+def json_chunks(
+    indicator: Indicator, rows: Iterable[ObservationRow], assessments: list[Assessment],
     url_for: Callable[[str], str],
-) -> str:
-    data = {
+) -> Iterator[str]:
+    """The JSON download, streamed: metadata and assessments, then one observation a line."""
+    head = {
         "indicator": {
             "slug": indicator.slug,
             "title": indicator.title,
@@ -347,15 +375,6 @@ def rows_json(
             "is_example": indicator.is_example,
             "url": url_for(indicator.get_absolute_url()),
         },
-        "observations": [
-            {
-                "period": r.period, "value": r.value, "disaggregation": r.disaggregation,
-                "series": r.series or None, "units": r.units or None,
-                "geocode": r.geocode or None, "source": r.source,
-                "retrieved_at": r.retrieved_at.isoformat() if r.retrieved_at else None,
-            }
-            for r in rows
-        ],
         "assessments": [
             {
                 "disaggregation": a.disaggregation, "status": a.status,
@@ -366,4 +385,18 @@ def rows_json(
             for a in assessments
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=2)
+    text = json.dumps(head, ensure_ascii=False)
+    yield text[:-1] + ', "observations": [\n'
+    separator = ""
+    for r in rows:
+        yield separator + json.dumps(
+            {
+                "period": r.period, "value": r.value, "disaggregation": r.disaggregation,
+                "series": r.series or None, "units": r.units or None,
+                "geocode": r.geocode or None, "source": r.source,
+                "retrieved_at": r.retrieved_at.isoformat() if r.retrieved_at else None,
+            },
+            ensure_ascii=False,
+        )
+        separator = ",\n"
+    yield "\n]}\n"

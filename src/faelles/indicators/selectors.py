@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,43 +142,80 @@ class ObservationRow:
 
 @dataclass
 class IndicatorData:
-    """Everything the indicator page shows about the data, in two queries."""
+    """What the indicator page shows: every breakdown that exists (for the filter form), the
+    rows of the chosen series and the total, and their assessments. Four queries, and the
+    rows loaded are those of two series, however many the indicator has."""
 
     rows: list[ObservationRow]
-    dimensions: dict[str, list[str]]  # dimension -> categories, in first-seen order
+    dimensions: dict[str, list[str]]  # dimension -> categories, sorted
     series_names: list[str]
     units_names: list[str]
     assessments: dict[str, Assessment]
+    keys: frozenset[str] = frozenset()
 
 
-def indicator_data(indicator: Indicator) -> IndicatorData:
-    rows: list[ObservationRow] = []
-    dimensions: dict[str, dict[str, None]] = {}
-    series_names: dict[str, None] = {}
-    units_names: dict[str, None] = {}
+def _pairs(key: str) -> dict[str, str]:
+    return {str(a): str(b) for a, b in json.loads(key)} if key else {}
+
+
+def indicator_series_keys(indicator: Indicator) -> frozenset[str]:
+    """Every series (breakdown key) of the indicator: from its assessments, one row per series,
+    or from the observations while the first recompute is still queued."""
+    keys = frozenset(
+        Assessment.objects.filter(indicator=indicator).values_list("series_key", flat=True)
+    )
+    if keys:
+        return keys
+    return frozenset(
+        Observation.objects.filter(indicator=indicator).order_by()
+        .values_list("disaggregation_key", flat=True).distinct()
+    )
+
+
+def dimensions_of(keys: Iterable[str]) -> dict[str, list[str]]:
+    dimensions: dict[str, set[str]] = {}
+    for key in keys:
+        for name, category in _pairs(key).items():
+            dimensions.setdefault(name, set()).add(category)
+    return {name: sorted(categories) for name, categories in sorted(dimensions.items())}
+
+
+def indicator_data(
+    indicator: Indicator, *, key: str = "", keys: frozenset[str] | None = None,
+) -> IndicatorData:
+    """The rows of series `key` and of the total (""), plus what the filter form needs."""
+    if keys is None:
+        keys = indicator_series_keys(indicator)
+    wanted = sorted({key, ""})
+    rows = _rows(Observation.objects.filter(indicator=indicator, disaggregation_key__in=wanted))
+    series_names = list(dict.fromkeys(r.series for r in rows if r.series))
+    units_names = list(dict.fromkeys(r.units for r in rows if r.units))
+    assessments = {
+        a.series_key: a
+        for a in Assessment.objects.filter(indicator=indicator, series_key__in=wanted)
+    }
+    return IndicatorData(
+        rows=rows, dimensions=dimensions_of(keys), series_names=series_names,
+        units_names=units_names, assessments=assessments, keys=keys,
+    )
+
+
+def _rows(queryset: QuerySet[Observation]) -> list[ObservationRow]:
+    return list(iter_rows(queryset))
+
+
+def iter_rows(queryset: QuerySet[Observation]) -> Iterator[ObservationRow]:
+    """Rows in series order, streamed in chunks (downloads of everything use this)."""
     parsed: dict[str, dict[str, str]] = {}
     for (period, year, quarter, month, value, key, series, units, geocode, source,
-         retrieved_at) in Observation.objects.filter(indicator=indicator).order_by(
+         retrieved_at) in queryset.order_by(
         "disaggregation_key", "year", "quarter", "month", "series", "units"
     ).values_list("period", "year", "quarter", "month", "value", "disaggregation_key",
-                  "series", "units", "geocode", "source", "retrieved_at"):
+                  "series", "units", "geocode", "source", "retrieved_at").iterator(
+        chunk_size=5000
+    ):
         disaggregation = parsed.get(key)
         if disaggregation is None:
-            disaggregation = {str(a): str(b) for a, b in json.loads(key)} if key else {}
-            parsed[key] = disaggregation
-            for name, category in disaggregation.items():
-                dimensions.setdefault(name, {})[category] = None
-        series_names[series] = None
-        units_names[units] = None
-        rows.append(
-            ObservationRow(period, year, quarter, month, value, disaggregation, key, series,
-                           units, geocode, source, retrieved_at)
-        )
-    assessments = {a.series_key: a for a in Assessment.objects.filter(indicator=indicator)}
-    return IndicatorData(
-        rows=rows,
-        dimensions={name: sorted(categories) for name, categories in sorted(dimensions.items())},
-        series_names=[s for s in series_names if s],
-        units_names=[u for u in units_names if u],
-        assessments=assessments,
-    )
+            disaggregation = parsed[key] = _pairs(key)
+        yield ObservationRow(period, year, quarter, month, value, disaggregation, key, series,
+                             units, geocode, source, retrieved_at)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from collections.abc import Iterable
+
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -12,15 +14,23 @@ from faelles.core.access import access_object
 from faelles.core.tenancy import request_municipality
 from faelles.indicators import charts, presenters
 from faelles.indicators.models import (
+    Assessment,
     Indicator,
+    Observation,
     ProgressStatus,
     ReportingStatus,
+    disaggregation_key,
 )
 from faelles.indicators.selectors import (
+    IndicatorData,
+    ObservationRow,
     StatusCount,
+    dimensions_of,
     indicator_data,
     indicator_list,
+    indicator_series_keys,
     indicator_status_counts,
+    iter_rows,
 )
 
 REPORTING_ORDER = [
@@ -100,7 +110,7 @@ def _indicator(request: HttpRequest, slug: str) -> Indicator:
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     indicator = _indicator(request, slug)
     lang = _lang()
-    data = indicator_data(indicator)
+    data = _data_for(indicator, request)
     selection = presenters.select(data, request.GET)
     headline = data.assessments.get("")
     latest_retrieved = max((r.retrieved_at for r in selection.rows), default=None)
@@ -133,27 +143,45 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
+def _data_for(indicator: Indicator, request: HttpRequest) -> IndicatorData:
+    # The chosen breakdown decides which rows are loaded: two series, not all of them.
+    keys = indicator_series_keys(indicator)
+    chosen = presenters.choose(dimensions_of(keys), request.GET)
+    return indicator_data(indicator, key=disaggregation_key(chosen), keys=keys)
+
+
 @require_GET
-def download(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    """CSV or JSON of the current selection, or of everything with ?all=1."""
+def download(request: HttpRequest, slug: str, fmt: str) -> StreamingHttpResponse:
+    """CSV or JSON of the current selection, or of everything with ?all=1 (streamed)."""
     indicator = _indicator(request, slug)
-    data = indicator_data(indicator)
-    everything = request.GET.get("all") == "1"
-    if everything:
-        rows = data.rows
-        assessments = list(data.assessments.values())
-        name = f"{indicator.slug}"
+    rows: Iterable[ObservationRow]
+    if request.GET.get("all") == "1":
+        observations = Observation.objects.filter(indicator=indicator)
+        rows = iter_rows(observations)
+        assessments = list(Assessment.objects.filter(indicator=indicator))
+        keys = frozenset(a.series_key for a in assessments) or indicator_series_keys(indicator)
+        columns = presenters.CsvColumns(
+            list(dimensions_of(keys)),
+            observations.exclude(series="").exists(),
+            observations.exclude(units="").exists(),
+            observations.exclude(geocode="").exists(),
+        )
+        name = indicator.slug
     else:
+        data = _data_for(indicator, request)
         selection = presenters.select(data, request.GET)
         rows = selection.rows
         assessments = [selection.assessment] if selection.assessment else []
+        columns = presenters.columns_for(selection.rows, sorted(selection.chosen))
         name = f"{indicator.slug}-selection"
     if fmt == "csv":
-        dimensions = sorted({d for r in rows for d in r.disaggregation})
-        body = presenters.rows_csv(rows, dimensions)
-        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            presenters.csv_lines(rows, columns), content_type="text/csv; charset=utf-8"
+        )
     else:
-        body = presenters.rows_json(indicator, rows, assessments, request.build_absolute_uri)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        response = StreamingHttpResponse(
+            presenters.json_chunks(indicator, rows, assessments, request.build_absolute_uri),
+            content_type="application/json; charset=utf-8",
+        )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
