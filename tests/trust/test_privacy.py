@@ -237,3 +237,19 @@ def test_login_reminds_about_unanswered_consent(municipality, make_user, client)
                                                    "password": PASSWORD},
                            HTTP_HOST="testserver", follow=True)
     assert "questions about consent" not in response.content.decode()
+
+
+def test_staff_export_on_request_from_the_admin_is_audited(municipality, make_user, client_for):
+    admin = make_user(roles=("admin",), municipality=municipality)
+    admin.is_superuser = True
+    admin.save()
+    citizen = make_user(email="anmoder@example.dk")
+    response = client_for(admin).post("/admin/accounts/user/", {
+        "action": "export_personal_data", "_selected_action": [citizen.pk],
+    })
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.content)
+    assert data[str(citizen.pk)]["accounts"]["profile"]["email"] == "anmoder@example.dk"
+    entry = AuditEntry.objects.get(action="export_personal_data")
+    assert entry.actor_id == admin.pk and entry.object_id == str(citizen.pk)
