@@ -9,6 +9,7 @@ Charts are drawn from the frozen values with the indicators app's pure chart fun
 from __future__ import annotations
 
 import io
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -449,6 +450,8 @@ def render_pdf(html: str) -> tuple[bytes, int]:
     """PDF bytes and page count. WeasyPrint draws the inline SVG charts as vectors."""
     from weasyprint import HTML
 
+    # WeasyPrint reports every layout step at INFO; the status page shows our own progress.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     document = HTML(string=html, base_url=_BASE_URL, url_fetcher=_fetcher()).render()
     out = io.BytesIO()
     document.write_pdf(out)
