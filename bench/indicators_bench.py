@@ -104,7 +104,7 @@ def main() -> None:
     print(f"{'phase':<22}{'seconds':>10}{'peak RSS MB':>14}")
 
     def phase(name: str, started: float) -> None:
-        print(f"{name:<22}{time.perf_counter() - started:>10.2f}{peak_mb():>14.0f}")
+        print(f"{name:<22}{time.perf_counter() - started:>10.3f}{peak_mb():>14.0f}")
         sys.stdout.flush()
 
     t = time.perf_counter()
@@ -140,6 +140,32 @@ def main() -> None:
             indicator=indicator, result=parse_opensdg_csv(f), source="bench-changed.csv"
         )
     phase("parse+import changes", t)
+
+    # The indicator page and a download of one breakdown, on the million-row indicator: the
+    # page loads two series, so its time should not depend on the size of the indicator.
+    from django.db import connection as db
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from faelles.core.models import MunicipalityHost
+
+    MunicipalityHost.objects.get_or_create(host="testserver", defaults={
+        "municipality": municipality})
+    client = Client()
+    page = "/data/bench/?Bydel=Omr%C3%A5de+3&Alder=5+%C3%A5r"
+    client.get(page)  # warm-up
+    t = time.perf_counter()
+    with CaptureQueriesContext(db) as queries:
+        response = client.get(page)
+    assert response.status_code == 200, response.status_code
+    phase(f"page ({len(queries)} queries)", t)
+    if os.environ.get("BENCH_SHOW_QUERIES"):
+        for q in queries.captured_queries:
+            print("   ", q["sql"][:150])
+    t = time.perf_counter()
+    response = client.get("/data/bench/hent.csv?all=1")
+    size = sum(len(chunk) for chunk in response.streaming_content)
+    phase(f"CSV all ({size / 1e6:.0f} MB)", t)
 
     print(
         f"observations: {Observation.objects.filter(indicator=indicator).count():,}; "

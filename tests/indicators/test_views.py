@@ -201,3 +201,28 @@ def test_goal_section_template(co2: Indicator, make_indicator: Callable[..., Ind
     assert "skjult" not in html  # unpublished indicators stay off the goal page
     assert "95 t (2020)" in html  # latest headline value
     assert 'id="indicators-heading"' in html
+
+
+def test_cached_pages_follow_new_data_and_statuses(
+    client_for: Callable[..., Any], co2: Indicator, settings: Any,
+) -> None:
+    from faelles.indicators.services import indicator_recompute
+
+    settings.FAELLES_PAGE_CACHE = True
+    client = client_for(None)
+    first = client.get("/en/data/co2/")
+    assert first.headers.get("X-Page-Cache") == "miss"
+    assert client.get("/en/data/co2/").headers.get("X-Page-Cache") == "hit"
+    observations_import(
+        indicator=co2, source="Kilde B",
+        observations=[ParsedObservation(parse_period("2021"), 50.0, {})],
+    )
+    html = client.get("/en/data/co2/").content.decode()
+    assert "Kilde B" in html and "to 50 t" in html
+    # A recompute alone (raw SQL, no model signals) invalidates the cached pages too.
+    assert client.get("/en/data/co2/").headers.get("X-Page-Cache") == "hit"
+    co2.target_value = 40
+    co2.save(update_fields=["target_value"])  # post_save bumps, but the status is old...
+    client.get("/en/data/co2/")
+    indicator_recompute(indicator=co2)  # ...until the recompute, which bumps again
+    assert client.get("/en/data/co2/").headers.get("X-Page-Cache") == "miss"

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connections, router, transaction
 from django.utils import timezone
 
+from faelles.core import pagecache
 from faelles.core.audit import audit_log, snapshot
 from faelles.indicators import progress
 from faelles.indicators.importers.base import ParsedObservation, ParseResult, RowError, message
@@ -39,6 +40,15 @@ from faelles.indicators.models import (
 from faelles.indicators.periods import Period, parse_period, reduce_to_annual
 
 BATCH = 2000
+
+
+def _connection() -> Any:
+    return connections[router.db_for_write(Observation)]
+
+
+def _tables() -> tuple[str, str]:
+    qn = _connection().ops.quote_name
+    return qn(Observation._meta.db_table), qn(ObservationRevision._meta.db_table)
 
 
 class ObservationImportError(Exception):
@@ -345,25 +355,31 @@ def import_run_revert(*, run: ImportRun, actor: Any = None) -> ImportRun:
         )
         if later.exists():
             raise ImportRevertError("A later import exists; undo it first.")
-        revisions = ObservationRevision.objects.filter(import_run=run)
-        # Values this run created: stamped with the run and not merely changed by it.
-        created = Observation.objects.filter(import_run=run).exclude(
-            pk__in=revisions.values("observation_id")
-        )
-        created_count, _ = created.delete()
         restore = list(
-            revisions.values_list("old_value", "old_source", "old_import_run_id", "observation_id")
+            ObservationRevision.objects.filter(import_run=run).values_list(
+                "old_value", "old_source", "old_import_run_id", "observation_id"
+            )
         )
-        table = connections[router.db_for_write(Observation)].ops.quote_name(
-            Observation._meta.db_table
-        )
-        with connections[router.db_for_write(Observation)].cursor() as cursor:
+        obs_table, rev_table = _tables()
+        with _connection().cursor() as cursor:
+            # Plain SQL, not QuerySet.delete(): with signal receivers connected (the page
+            # cache) Django would load and signal every row; the page cache is bumped once.
+            # Values this run created: stamped with the run and not merely changed by it.
+            cursor.execute(
+                f"DELETE FROM {obs_table} WHERE import_run_id = %s AND id NOT IN "  # noqa: S608
+                f"(SELECT observation_id FROM {rev_table} WHERE import_run_id = %s)",
+                [run.pk, run.pk],
+            )
+            created_count = cursor.rowcount
             cursor.executemany(
-                f"UPDATE {table} SET value = %s, source = %s, import_run_id = %s "  # noqa: S608
+                f"UPDATE {obs_table} SET value = %s, source = %s, import_run_id = %s "  # noqa: S608
                 "WHERE id = %s",
                 restore,
             )
-        ObservationRevision.objects.filter(import_run=run).delete()
+            cursor.execute(
+                f"DELETE FROM {rev_table} WHERE import_run_id = %s",  # noqa: S608
+                [run.pk],
+            )
         run.status = ImportStatus.REVERTED
         run.reverted_at = timezone.now()
         run.save(update_fields=["status", "reverted_at"])
@@ -471,9 +487,16 @@ def indicator_recompute(*, indicator: Indicator) -> list[Assessment]:
             assessment.receipt = receipt.to_dict()
         assessments.append(assessment)
 
+    table = _connection().ops.quote_name(Assessment._meta.db_table)
     with transaction.atomic():
-        Assessment.objects.filter(indicator=indicator).delete()
+        # Plain DELETE: QuerySet.delete() would signal each of possibly thousands of rows.
+        with _connection().cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE indicator_id = %s", [indicator.pk]  # noqa: S608
+            )
         Assessment.objects.bulk_create(assessments, batch_size=BATCH)
+        # bulk_create sends no signals either: the public pages show these statuses.
+        pagecache.bump(indicator.municipality_id)
     return assessments
 
 
