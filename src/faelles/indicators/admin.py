@@ -154,7 +154,7 @@ class IndicatorAdmin(MunicipalAdmin, TranslationAdmin):
                 return assessment.get_status_display()
         return "–"
 
-    @admin.display(description=_("Data"))
+    @admin.display(description=_("Values and uploads"))
     def data_links(self, obj: Indicator | None) -> str:
         if obj is None or obj.pk is None:
             return str(_("Save first; then you can add data."))

@@ -1,13 +1,14 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 
 class IndicatorsConfig(AppConfig):
     name = "faelles.indicators"
     label = "indicators"
-    verbose_name = gettext_lazy("Indicators and data")
+    verbose_name = pgettext_lazy("app", "Indicators and data")
 
     def ready(self) -> None:
         from faelles.core import nav
 
-        nav.register(40, "indicators:index", gettext_lazy("Data"), "/data/")
+        # "Data" alone is taken (core: personal data); the context keeps the menu word.
+        nav.register(40, "indicators:index", pgettext_lazy("menu", "Data"), "/data/")
