@@ -287,6 +287,9 @@ def test_open_data_page_and_docs(world: Any, client_for: Any) -> None:
     assert 'href="/api/v1/goals"' in docs.content.decode()  # "Try it" works as a plain link
     assert not INLINE.search(docs.content.decode())
     assert client.get("/api/v1/docs").status_code == 302
+    english_docs = client.get("/en/open-data/api/")
+    assert english_docs.status_code == 200
+    assert english_docs.content.decode().count("<h1") == 1
 
 
 def test_licence_follows_the_municipality(world: Any, client_for: Any) -> None:

@@ -193,6 +193,19 @@ def test_zip_is_clean_and_complete(world: Any, client_for: Any) -> None:
     for name in names:
         assert_clean(archive.read(name).decode("utf-8-sig").replace("CC BY", ""))
     assert "Flere træer" in archive.read("contributions.csv").decode("utf-8-sig")
+    import csv
+    import json
+
+    package = json.loads(archive.read("datapackage.json"))
+    assert package["licenses"][0]["name"] == "CC BY 4.0"
+    dictionary = list(csv.DictReader(io.StringIO(
+        archive.read("data-dictionary.csv").decode("utf-8-sig"))))
+    for resource in package["resources"]:  # every column of every file is described
+        header = archive.read(resource["path"]).decode("utf-8-sig").splitlines()[0].split(",")
+        assert header == [f["name"] for f in resource["schema"]["fields"]]
+        described = [r["column"] for r in dictionary if r["file"] == resource["path"]]
+        assert described == header
+        assert all(r["meaning"] and r["type"] for r in dictionary)
 
 
 def test_feeds_are_clean(world: Any, client_for: Any) -> None:
