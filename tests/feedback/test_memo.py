@@ -111,7 +111,9 @@ def test_case_zip_contains_what_it_promises(responses: dict[str, Any], client_fo
     rows = json.loads(z.read("responses.json"))
     assert [r["title"] for r in rows] == ["Flere stier til skolen", "Støj fra vejen",
                                           "Lys ved stationen"]
-    assert all(SECRET not in r["text"] for r in rows)
+    # The case file keeps the original text, marked as redacted in public.
+    assert SECRET in rows[1]["text"] and rows[1]["redacted_in_public"]
+    assert not rows[0]["redacted_in_public"]
     responders = json.loads(z.read("responders.json"))
     assert [r["name"] for r in responders] == ["Karen Navnesen", "Ole Hemmeligsen",
                                                "Ida Beskyttet"]
@@ -151,3 +153,39 @@ def test_withdrawn_responses_are_not_in_the_memo(responses: dict[str, Any],
     html = client_for(None).get(
         path_for("feedback:memo", slug=responses["process"].slug)).content.decode()
     assert r2.title not in html
+
+
+def test_participation_consent_protected_address_redaction_and_paragraphs(
+    municipality: Any, hearing: Any, pm: Any, make_user: Any, contribute: Any, client_for: Any,
+) -> None:
+    """The memo honours participation's own hearing fields: a protected address hides the name
+    whatever the consent, a published redacted text replaces the original in public, and
+    responses are grouped by the paragraph they are about, in document order."""
+    from faelles.participation.models import Contribution, DraftVersion, Paragraph
+
+    draft = DraftVersion.objects.create(municipality=municipality, process=hearing, number=1,
+                                        title="Udkast")
+    p2 = Paragraph.objects.create(municipality=municipality, version=draft, order=2, key="2",
+                                  heading="Lys", text="Om lys.")
+    p1 = Paragraph.objects.create(municipality=municipality, version=draft, order=1, key="1",
+                                  heading="Stier", text="Om stier.")
+    secret = make_user(name="Hemmelig Adressesen")
+    c1 = contribute(secret, process_=hearing, kind=ContributionKind.HEARING_RESPONSE,
+                    title="Om lyset", text="Lyset er for svagt ved mit hus på Skjultvej 3.")
+    c2 = contribute(make_user(name="Synlig Person"), process_=hearing,
+                    kind=ContributionKind.HEARING_RESPONSE, title="Om stierne",
+                    text="Stierne er for smalle.")
+    Contribution.objects.filter(pk=c1.pk).update(
+        protected_address=True, paragraph=p2, redacted_text="Lyset er for svagt.",
+        redaction_reason="adresse fjernet")
+    Contribution.objects.filter(pk=c2.pk).update(paragraph=p1)
+    html = client_for(None).get(path_for("feedback:memo", slug=hearing.slug)).content.decode()
+    assert "Hemmelig Adressesen" not in html and "Synlig Person" in html
+    assert "Skjultvej" not in html and "Lyset er for svagt." in html
+    assert html.index("Om stierne") < html.index("Om lyset")  # paragraph 1 before 2
+    assert html.index("1 Stier") < html.index("2 Lys")
+    internal = __import__("faelles.feedback.selectors", fromlist=["x"]).hearing_memo(
+        process=hearing, internal=True)
+    by_title = {e.contribution.title: e for e in internal.entries}
+    assert by_title["Om lyset"].internal_name == "Hemmelig Adressesen"
+    assert "Skjultvej" in by_title["Om lyset"].text and by_title["Om lyset"].redacted

@@ -60,6 +60,7 @@ def response_rows(memo: selectors.Memo, *, internal: bool) -> list[dict[str, Any
             "title": e.contribution.title,
             "text": e.text,
             "hidden_by_moderator": e.is_hidden,
+            "redacted_in_public": e.redacted,
             "status": e.status.name if e.status else "",
             "answer": e.answer.text if e.answer else "",
             "answered": e.answer.published_at.isoformat() if e.answer else "",

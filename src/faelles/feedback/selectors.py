@@ -184,7 +184,7 @@ def traces_for(
             deadline=deadline, is_overdue=answered_at is None and now >= deadline,
             answer=answer, answered_at=answered_at,
             answer_by=actor_label(answer, municipality) if answer else "",
-            outcomes=outcomes[c.pk], text=redact(c.text, redactions[c.pk]), state=state,
+            outcomes=outcomes[c.pk], text=public_text(c, redactions[c.pk]), state=state,
         )
         if with_steps:
             trace.steps = _steps(c, history[c.pk], municipality, default)
@@ -249,14 +249,20 @@ class ShapedBy:
 
 
 def public_author(c: Contribution) -> str:
-    """The name shown publicly: only with consent."""
+    """The name shown publicly: only with consent, never with a protected address."""
     org = c.on_behalf_of.name if c.on_behalf_of_id and c.on_behalf_of else ""
-    if not c.publish_name:
+    if not c.publish_name or getattr(c, "protected_address", False):
         return org or _("Name not published")
     name = (c.author.display_name if c.author_id and c.author else c.offline_author_name)
     if org:
         return f"{name}, {org}" if name else org
     return name or _("Name not published")
+
+
+def public_text(c: Contribution, passages: Iterable[Redaction] = ()) -> str:
+    """What the public may read: participation's redacted text if staff published one, with
+    feedback's passage redactions applied on top."""
+    return redact(getattr(c, "public_text", c.text), passages)
 
 
 def shaped_by(*, outcomes_filter: Q, municipality: Municipality) -> list[ShapedBy]:
@@ -367,6 +373,7 @@ class MemoEntry:
     changes: list[OutcomeView]
     other_outcomes: list[OutcomeView]
     status: Status | None
+    redacted: bool = False
 
 
 @dataclass
@@ -390,45 +397,71 @@ def hearing_responses(process: Process) -> Any:
         base = base.filter(kind=ContributionKind.HEARING_RESPONSE)
     else:
         base = base.filter(phase__type="hearing")
-    return (base.select_related("author", "on_behalf_of", "municipality", "process")
+    related = ["author", "on_behalf_of", "municipality", "process"]
+    if any(f.name == "paragraph" for f in Contribution._meta.get_fields()):
+        related.append("paragraph")
+    return (base.select_related(*related)
             .prefetch_related(Prefetch("pillars")).order_by("created_at", "id"))
 
 
+def _section(c: Contribution, state: ContributionState | None) -> tuple[tuple[Any, ...], str]:
+    """Where a response goes in the memo: its paragraph of the draft (in document order), else
+    the theme staff gave it, else its pillars, else "General"."""
+    paragraph = getattr(c, "paragraph", None)
+    if paragraph is not None:
+        label = str(paragraph)
+        return (0, paragraph.order, label), label
+    if state and state.memo_section:
+        return (1, state.memo_section), state.memo_section
+    pillars = ", ".join(p.title for p in c.pillars.all())
+    if pillars:
+        return (2, pillars), pillars
+    return (3,), _("General")
+
+
 def hearing_memo(*, process: Process, internal: bool = False) -> Memo:
+    """Every response with its answer and resulting change, grouped by paragraph or theme.
+
+    Public: names only with consent and never with a protected address; addresses only with
+    consent; the redacted text. Internal (for the council and the case): names as received, the
+    original text; a protected address is never shown in either.
+    """
     contributions = list(hearing_responses(process))
     traces = traces_for(contributions) if contributions else {}
     case = ProcessCase.objects.filter(process=process).select_related("manager").first()
-    sections: dict[str, list[MemoEntry]] = defaultdict(list)
+    sections: dict[tuple[Any, ...], tuple[str, list[MemoEntry]]] = {}
     entries: list[MemoEntry] = []
     for number, c in enumerate(contributions, start=1):
         t = traces[c.pk]
         state = t.state
-        section = (state.memo_section if state and state.memo_section else
-                   ", ".join(p.title for p in c.pillars.all()) or _("General"))
-        public_name = public_author(c)
+        key, label = _section(c, state)
+        protected = getattr(c, "protected_address", False) or bool(
+            state and state.address_protected)
         real_name = (c.author.display_name if c.author_id and c.author else c.offline_author_name)
         address = ""
-        if state and state.address and not state.address_protected and (internal or c.publish_name):
+        if state and state.address and not protected and (internal or c.publish_name):
             address = state.address
+        redacted = bool(getattr(c, "redacted_text", "")) or t.text != c.text
         entry = MemoEntry(
-            number=number, contribution=c, name=public_name,
+            number=number, contribution=c, name=public_author(c),
             internal_name=real_name or _("Name not given"),
             organisation=c.on_behalf_of.name if c.on_behalf_of_id and c.on_behalf_of else "",
-            address=address, text=t.text, is_hidden=c.is_hidden, hidden_reason=c.hidden_reason,
-            answer=t.answer,
+            address=address, text=c.text if internal else t.text,
+            is_hidden=c.is_hidden, hidden_reason=c.hidden_reason, answer=t.answer,
             changes=[o for o in t.outcomes if o.kind == "document_change"],
             other_outcomes=[o for o in t.outcomes if o.kind != "document_change"],
-            status=t.status,
+            status=t.status, redacted=redacted,
         )
-        sections[section].append(entry)
+        sections.setdefault(key, (label, []))[1].append(entry)
         entries.append(entry)
     return Memo(
-        process=process, case=case, sections=sorted(sections.items(), key=lambda kv: kv[0]),
+        process=process, case=case, sections=[sections[k] for k in sorted(sections)],
         entries=entries, total=len(entries),
         from_organisations=sum(1 for e in entries if e.organisation),
         answered=sum(1 for e in entries if e.answer is not None),
         with_changes=sum(1 for e in entries if e.changes),
-        anonymous=sum(1 for e in entries if not e.contribution.publish_name),
+        anonymous=sum(1 for e in entries if not e.contribution.publish_name
+                      or getattr(e.contribution, "protected_address", False)),
     )
 
 
