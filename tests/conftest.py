@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -135,3 +137,45 @@ def _audit_log_allows_test_flush(request: pytest.FixtureRequest) -> Iterable[Non
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DROP TRIGGER IF EXISTS core_auditentry_no_delete")
+
+
+# Browser tests: Playwright drives Debian's Chromium against a live server. One Playwright instance
+# for the whole session (a second sync instance in the same process fails). Locally the tests skip
+# with a message when Chromium is missing; CI sets FAELLES_REQUIRE_BROWSER=1, which turns the skip
+# into a failure.
+CHROMIUM = os.environ.get("FAELLES_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def _chromium_path() -> str | None:
+    if os.path.exists(CHROMIUM):
+        return CHROMIUM
+    return shutil.which("chromium")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    path = _chromium_path()
+    if path is None:
+        message = "Chromium is not installed: run `apt-get install chromium` to run browser tests."
+        if os.environ.get("FAELLES_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()

@@ -13,7 +13,6 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from faelles.core.links import path_for
-from tests.browser.conftest import browser, page  # noqa: F401 - fixtures
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,7 +48,7 @@ def _login(pg: Any, base: str, email: str) -> None:
     pg.wait_for_load_state()
 
 
-def test_contribute_answer_link_and_follow_up(live_server: Any, page: Any,  # noqa: F811
+def test_contribute_answer_link_and_follow_up(live_server: Any, page: Any,
                                               make_user: Any, settings: Any) -> None:
     from faelles.accounts.models import Role
     from faelles.core.models import Municipality, MunicipalityHost

@@ -7,7 +7,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.browser.conftest import browser, page  # noqa: F401 - shared Playwright fixtures
 from tests.conftest import PASSWORD
 from tests.trust.pages import make_content
 from tests.trust.xss_corpus import CORPUS
@@ -47,7 +46,7 @@ LOGGED_IN = ["/konto/", "/konto/mine-data/", "/konto/mine-data/oversigt/", "/kon
              "/konto/to-faktor/", "/konto/slet/"]
 
 
-def test_xss_corpus_executes_nothing_and_stays_visible(site, page):  # noqa: F811
+def test_xss_corpus_executes_nothing_and_stays_visible(site, page):
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     base = site["url"]
@@ -79,7 +78,7 @@ def test_xss_corpus_executes_nothing_and_stays_visible(site, page):  # noqa: F81
     assert page.evaluate("window.__xss") == 1 and dialogs == ["1"]
 
 
-def test_pages_request_nothing_from_other_hosts(site, page):  # noqa: F811
+def test_pages_request_nothing_from_other_hosts(site, page):
     base = site["url"]
     host = urlparse(base).hostname
     requests: list[str] = []
