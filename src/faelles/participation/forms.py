@@ -92,9 +92,10 @@ class ContributionForm(IdempotentFormMixin):
         else:
             del self.fields["paragraph"]
         labels = dict(ContributionKind.choices)
-        self.fields["kind"].choices = [(k, labels[k]) for k in kinds]
-        if len(kinds) == 1:
+        self.fields["kind"].choices = [(k, str(labels[k]).capitalize()) for k in kinds]
+        if kinds:
             self.fields["kind"].initial = kinds[0]
+        if len(kinds) == 1:
             self.fields["kind"].widget = forms.HiddenInput()
         if questions:
             self.fields["question"].choices = [(q.pk, q.text) for q in questions]
