@@ -95,3 +95,18 @@ def test_withdraw_and_edit_within_grace(client_for, process, make_contribution, 
     assert c.withdrawn_at is not None
     process.refresh_from_db()
     assert process.contribution_count == 0
+
+
+def test_contributions_are_found_by_the_site_search_until_hidden(
+    client_for, process, make_contribution, make_user, municipality,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        c = make_contribution(title="Shelter ved Badesøen", text="Et shelter til overnatning.")
+    found = client_for(None).get("/soeg/", {"q": "shelter"}).content.decode()
+    assert f"/deltag/bidrag/{c.pk}/" in found
+    moderator = make_user(roles=("moderator",), municipality=municipality)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.moderation_hide(moderator=moderator, contribution=c, reason="Spam")
+    assert f"/deltag/bidrag/{c.pk}/" not in client_for(None).get(
+        "/soeg/", {"q": "shelter"}).content.decode()

@@ -3,6 +3,8 @@ rules.py through user.has_perm, so the admin obeys the same rules as the site.""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
@@ -54,6 +56,11 @@ class ContributionAdmin(MunicipalAdmin):
     search_fields = ("title", "text")
     readonly_fields = ("support_count", "comment_count", "confirmed_support_count")
     raw_id_fields = ("author", "registered_by", "on_behalf_of", "meeting", "question", "phase")
+
+    def has_add_permission(self, request: Any) -> bool:
+        # New contributions go through the services (counters, rules): the site's forms, and
+        # for staff the "register input received offline" page.
+        return False
 
 
 @admin.register(Report)

@@ -9,5 +9,7 @@ class ParticipationConfig(AppConfig):
 
     def ready(self) -> None:
         from faelles.core import nav
+        from faelles.participation import searchable
 
-        nav.register(30, "participation:processes", _("Take part"), "/deltag/")
+        nav.register(40, "participation:processes", _("Take part"), "/deltag/")
+        searchable.register_all()

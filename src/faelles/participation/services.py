@@ -116,6 +116,13 @@ class _MetaWithoutFiles:
                                 if not isinstance(f, models.FileField)]
 
 
+def _reindex(obj: Any) -> None:
+    """Update the site search after the transaction commits (never inside a failed one)."""
+    from faelles.search.services import search_index
+
+    transaction.on_commit(lambda: search_index(obj))
+
+
 # -- Validation shared by forms and services -------------------------------------------------
 
 
@@ -292,6 +299,7 @@ def contribution_create(
         if sdg_targets:
             contribution.sdg_targets.set(list(sdg_targets))
         Process.objects.filter(pk=process.pk).update(contribution_count=F("contribution_count") + 1)
+        _reindex(contribution)
     return contribution
 
 
@@ -327,6 +335,7 @@ def contribution_register_offline(
         Process.objects.filter(pk=process.pk).update(contribution_count=F("contribution_count") + 1)
         audit_log(actor=registered_by, action="register_offline", obj=contribution,
                   after=snapshot(contribution))
+        _reindex(contribution)
     return contribution
 
 
@@ -347,6 +356,7 @@ def contribution_edit(
         contribution.neighbourhood = neighbourhood
     contribution.edited_at = timezone.now()
     contribution.save(update_fields=["title", "text", "neighbourhood", "edited_at"])
+    _reindex(contribution)
     return contribution
 
 
@@ -362,6 +372,7 @@ def contribution_withdraw(*, contribution: Contribution, user: User) -> Contribu
                 contribution_count=F("contribution_count") - 1
             )
     contribution.refresh_from_db(fields=["withdrawn_at"])
+    _reindex(contribution)
     return contribution
 
 
@@ -431,6 +442,7 @@ def contribution_redact(
         contribution.save(update_fields=["redacted_text", "redaction_reason"])
         audit_log(actor=staff, action="redact", obj=contribution, before=before,
                   after=snapshot(contribution), reason=reason)
+        _reindex(contribution)
     return contribution
 
 
@@ -607,6 +619,8 @@ def moderation_hide(
         reports.update(status=ReportStatus.HIDDEN, handled_by=moderator, handled_at=now)
         audit_log(actor=moderator, action="hide", obj=locked, before=before,
                   after=snapshot(locked), reason=reason)
+        if isinstance(locked, Contribution):
+            _reindex(locked)
     target.is_hidden, target.hidden_reason = True, reason
 
 
