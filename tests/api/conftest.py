@@ -60,6 +60,15 @@ def world(municipality: Any, other_municipality: Any, make_user: Any) -> SimpleN
     draft_decision = Decision.objects.create(municipality=m, slug="udkast-beslutning",
                             title=f"{SECRET} beslutning", body="KB", date=dt.date(2024, 6, 1),
                             is_published=False)
+    from faelles.strategy.models import StrategyDocument
+
+    document = StrategyDocument.objects.create(
+        municipality=m, slug="mere-albertslund", kind="strategy", title="Mere Albertslund",
+        adopted_by=decision,
+    )
+    document.pillars.add(pillar, hidden_pillar)
+    StrategyDocument.objects.create(municipality=m, slug="skjult-plan", kind="plan",
+                                    title=f"{SECRET} plan", is_published=False)
     org = Organisation.objects.create(municipality=m, name="Grøn Forening", slug="groen",
                                       kind="association")
     initiative = Initiative.objects.create(municipality=m, slug="solceller", title="Solceller",

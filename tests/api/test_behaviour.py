@@ -152,6 +152,7 @@ LIST_PATHS = [
     "/api/v1/goals", "/api/v1/initiatives", "/api/v1/indicators", "/api/v1/processes",
     "/api/v1/contributions", "/api/v1/decisions", "/api/v1/pillars",
     "/api/v1/indicators/co2-udledning/observations", "/api/v1/sdg/indicators",
+    "/api/v1/documents",
 ]
 
 
@@ -187,56 +188,66 @@ def _grow(world: Any, n: int) -> None:
     make_contributions(world.process, n)
 
 
-@pytest.mark.parametrize("path", LIST_PATHS)
-def test_query_count_does_not_grow_with_data(
-    world: Any, client_for: Any, path: str, django_assert_max_num_queries: Any
-) -> None:
+def data_queries(path: str, client: Any) -> list[str]:
+    """The queries a request runs, without the rate limit's shared-cache bookkeeping (which
+    varies by one or two when a new minute's counter is created)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200, response.content
+    return [
+        q["sql"] for q in captured.captured_queries
+        if "faelles_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+    ]
+
+
+@pytest.mark.parametrize("path", LIST_PATHS)
+def test_query_count_does_not_grow_with_data(world: Any, client_for: Any, path: str) -> None:
     client = client_for(None)
     client.get(path)  # warm the host cache
-    with CaptureQueriesContext(connection) as small:
-        assert client.get(path).status_code == 200
+    small = data_queries(path, client)
     _grow(world, 12)
-    with django_assert_max_num_queries(len(small.captured_queries)):
-        body = client.get(path).json()
-    assert len(body["items"]) >= (1 if path.endswith("pillars") else 3)
-    assert len(small.captured_queries) <= 24  # ~10 of them are the rate limit in the DB cache
+    large = data_queries(path, client)
+    assert len(large) == len(small), "\n".join(large)
+    grown = not path.endswith(("pillars", "documents"))
+    assert len(client.get(path).json()["items"]) >= (3 if grown else 1)
+    assert len(small) <= 10
 
 
 @pytest.mark.parametrize("path", [
     "/api/v1/goals/mindre-co2", "/api/v1/initiatives/solceller", "/api/v1/indicators/co2-udledning",
     "/api/v1/processes/faelles-om", "/api/v1/vision", "/api/v1/decisions/vedtaget",
+    "/api/v1/documents/mere-albertslund",
 ])
-def test_details_run_a_fixed_number_of_queries(
-    world: Any, client_for: Any, path: str, django_assert_max_num_queries: Any
-) -> None:
+def test_details_run_a_fixed_number_of_queries(world: Any, client_for: Any, path: str) -> None:
     client = client_for(None)
     client.get(path)
-    with django_assert_max_num_queries(24):
-        assert client.get(path).status_code == 200
+    assert len(data_queries(path, client)) <= 8
 
 
-def test_deep_pages_cost_what_the_first_costs(
-    world: Any, client_for: Any, django_assert_max_num_queries: Any
+def test_contribution_detail_with_feedback_runs_a_fixed_number_of_queries(
+    world: Any, client_for: Any
 ) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    client = client_for(None)
+    path = f"/api/v1/contributions/{world.public.pk}"
+    client.get(path)
+    assert len(data_queries(path, client)) <= 8
 
+
+def test_deep_pages_cost_what_the_first_costs(world: Any, client_for: Any) -> None:
     make_contributions(world.process, 300)
     client = client_for(None)
     url = "/api/v1/contributions?limit=10"
-    with CaptureQueriesContext(connection) as first:
-        body = client.get(url).json()
+    client.get("/api/v1/vision")  # warm the host cache
+    first = data_queries(url, client)
+    body = client.get(url).json()
     for _ in range(20):
         body = client.get(body["next"]).json()
-    with CaptureQueriesContext(connection) as deep:
-        client.get(body["next"])
-    assert len(deep.captured_queries) == len(first.captured_queries)
-    sql = " ".join(
-        q["sql"] for q in deep.captured_queries if "faelles_cache" not in q["sql"]
-    ).upper()
+    deep = data_queries(body["next"], client)
+    assert len(deep) == len(first)
+    sql = " ".join(deep).upper()
     assert "PARTICIPATION_CONTRIBUTION" in sql
     assert "OFFSET" not in sql and "COUNT(" not in sql
 

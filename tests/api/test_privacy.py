@@ -42,6 +42,7 @@ LISTS = [
     "/api/v1/contributions?pillar=skjult-tema",
     "/api/v1/decisions",
     "/api/v1/decisions?year=2024",
+    "/api/v1/documents",
 ]
 
 PRIVATE_DETAILS = [
@@ -57,6 +58,7 @@ PRIVATE_DETAILS = [
     "/api/v1/processes/kladde",
     "/api/v1/decisions/udkast-beslutning",
     "/api/v1/decisions/andeby-beslutning",
+    "/api/v1/documents/skjult-plan",
 ]
 
 
@@ -89,6 +91,9 @@ def test_lists_do_show_the_public_rows(world: Any, client_for: Any) -> None:
     assert {c["title"] for c in contributions} == {"Flere træer", "Uden navn", "Brev"}
     initiative = client.get("/api/v1/initiatives/solceller").json()
     assert [g["slug"] for g in initiative["goals"]] == ["mindre-co2"]  # not the draft goal
+    document = client.get("/api/v1/documents/mere-albertslund").json()
+    assert [p["slug"] for p in document["pillars"]] == ["det-groenne"]
+    assert document["adopted_by"]["slug"] == "vedtaget"
     process = client.get("/api/v1/processes/faelles-om").json()
     assert [p["slug"] for p in process["pillars"]] == ["det-groenne"]
     assert [g["slug"] for g in process["goals"]] == ["mindre-co2"]

@@ -396,3 +396,22 @@ class DecisionOut(Schema):
 
 class DecisionPage(PageMeta):
     items: list[DecisionOut]
+
+
+class DocumentOut(Schema):
+    slug: str
+    kind: str
+    kind_label: str
+    title: str
+    summary: str
+    text: str
+    pillars: list[Ref]
+    adopted_by: DecisionRef | None
+    link: str
+    is_example: bool
+    updated_at: dt.datetime
+    url: str | None
+
+
+class DocumentPage(PageMeta):
+    items: list[DocumentOut]

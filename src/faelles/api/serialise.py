@@ -200,6 +200,16 @@ def contribution(c: Any) -> dict[str, Any]:
     }
 
 
+def document(d: Any) -> dict[str, Any]:
+    return {
+        "slug": d.slug, "kind": d.kind, "kind_label": str(d.get_kind_display()),
+        "title": d.title, "summary": d.summary, "text": d.text,
+        "pillars": [ref(p) for p in d.pillars.all()], "adopted_by": decision_ref(d.adopted_by),
+        "link": d.url, "is_example": d.is_example, "updated_at": d.updated_at,
+        "url": page_url("strategy:document", slug=d.slug),
+    }
+
+
 def decision(d: Any) -> dict[str, Any]:
     return {
         "slug": d.slug, "title": d.title, "body": d.body, "date": d.date,

@@ -275,6 +275,23 @@ def get_decision(
     )
 
 
+@api.get("/documents", response=_responses(s.DocumentPage), tags=["Strategy"],
+         operation_id="list_documents", summary="Strategies, policies and plans")
+def list_documents(request: HttpRequest, filters: Query[s.Paged]) -> dict[str, Any]:
+    qs = selectors.public_documents(request_municipality(request))
+    return _page(request, qs, BY_ORDER, filters, serialise.document)
+
+
+@api.get("/documents/{slug}", response=_responses(s.DocumentOut), tags=["Strategy"],
+         operation_id="get_document", summary="One strategy document")
+def get_document(
+    request: HttpRequest, slug: Slug, filters: Query[s.Common]
+) -> dict[str, Any]:
+    return serialise.document(
+        _one(selectors.public_documents(request_municipality(request)), slug=slug)
+    )
+
+
 # ---------------------------------------------------------------------------- indicators
 
 
