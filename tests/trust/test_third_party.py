@@ -1,8 +1,8 @@
 """Public pages make no third-party requests: no outside fonts, scripts, styles, images, frames
 or analytics. Every page reachable without parameters, plus the object pages, is rendered for an
 anonymous visitor and for a signed-in citizen, and every URL that makes the browser load
-something must be on the site's own host. (The Playwright test in test_browser.py checks the
-same with a real browser's network log.)"""
+something must be on the site's own host. (The Playwright test in tests/browser/test_trust.py
+checks the same with a real browser's network log.)"""
 
 from __future__ import annotations
 

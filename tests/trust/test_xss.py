@@ -1,7 +1,7 @@
 """The XSS corpus through the markdown renderer and every user text field that can be reached:
 the profile name, contribution titles and texts, and comments. Nothing in the output can run
 (no script element, no event handler, no script URL, no style), and the text is still there as
-text. tests/trust/test_browser.py loads the same pages in Chromium and watches for execution."""
+text. tests/browser/test_trust.py loads the same pages in Chromium and watches for execution."""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """In a real browser (Chromium via Playwright): the XSS corpus shown on pages executes nothing
-while staying visible as text, and pages make no request to any host but the site's own."""
+while staying visible as text, and pages make no request to any host but the site's own.
+
+Part of the trust work (tests/trust/); it lives here to share the one Playwright instance of
+tests/browser/conftest.py (two instances in one process refuse to run)."""
 
 from __future__ import annotations
 
