@@ -240,3 +240,17 @@ def test_keyset_pages_cover_every_contribution_once(process, make_user, settings
             from urllib.parse import parse_qsl
             params = dict(parse_qsl(page.next_query))
         assert sorted(seen) == sorted(Contribution.objects.values_list("pk", flat=True)), sort
+
+
+def test_process_list_and_page_query_counts_do_not_grow(client_for, make_process, make_user,
+                                                        citizen, settings):
+    settings.FAELLES_RATE_LIMITS = {"contribute": (1000, 60), "support": (1000, 60)}
+    client = client_for(citizen)
+    first = make_process(slug="forloeb-0")
+    _fill(first, make_user, 1, 1, 1)
+    small_list, small_page = _count(client, "/deltag/"), _count(client, "/deltag/forloeb-0/")
+    for i in range(1, 6):
+        make_process(slug=f"forloeb-{i}")
+    _fill(first, make_user, 8, 2, 2)
+    assert _count(client, "/deltag/") == small_list <= 5
+    assert _count(client, "/deltag/forloeb-0/") == small_page <= 13
