@@ -194,3 +194,18 @@ def test_admin_sets_the_requirement_in_the_back_office(municipality, other_munic
     assert "Albertslund" in listing.content.decode()
     assert "Andeby" not in listing.content.decode()
     assert client_for(editor).get("/admin/accounts/municipalitypolicy/").status_code in (302, 403)
+
+
+def test_the_person_is_told_by_email_when_two_factor_changes(
+    municipality, make_user, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
+    staff = make_user(email="e@example.dk", roles=("moderator",), municipality=municipality)
+    client = client_for(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        device = enable(client, staff)
+    assert [m.to for m in mailoutbox] == [["e@example.dk"]]
+    assert "slået til" in mailoutbox[0].subject
+    fresh(device)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/konto/to-faktor/slaa-fra/", {"token": code(device)})
+    assert len(mailoutbox) == 2 and "slået fra" in mailoutbox[1].subject

@@ -103,6 +103,7 @@ def otp_setup_confirm(*, request: HttpRequest, device: TOTPDevice, token: str) -
     otp_login(request, device)
     audit_log(actor=request.user, action="enable_two_factor", obj=device,
               object_type="otp_totp.totpdevice", after={"user": device.user_id})
+    _notify_change(device.user, enabled=True)
     return True
 
 
@@ -115,7 +116,24 @@ def otp_disable(*, request: HttpRequest, token: str) -> bool:
     request.session.pop(DEVICE_ID_SESSION_KEY, None)
     audit_log(actor=request.user, action="disable_two_factor", object_type="otp_totp.totpdevice",
               after={"user": request.user.pk})
+    _notify_change(request.user, enabled=False)
     return True
+
+
+def _notify_change(user: User, *, enabled: bool) -> None:
+    """Tell the person by e-mail when an authentication factor changes (ASVS 2.5.5): if it was
+    not them, they find out at once."""
+    from django.db import transaction
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from faelles.core.tasks import send_email
+
+    with translation.override(user.language):
+        context = {"user": user, "enabled": enabled}
+        subject = render_to_string("accounts/email/two_factor_changed_subject.txt", context).strip()
+        body = render_to_string("accounts/email/two_factor_changed_body.txt", context)
+    transaction.on_commit(lambda: send_email.enqueue(to=[user.email], subject=subject, body=body))
 
 
 def qr_svg(device: TOTPDevice) -> Markup:
