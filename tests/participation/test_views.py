@@ -254,3 +254,34 @@ def test_process_list_and_page_query_counts_do_not_grow(client_for, make_process
     _fill(first, make_user, 8, 2, 2)
     assert _count(client, "/deltag/") == small_list <= 5
     assert _count(client, "/deltag/forloeb-0/") == small_page <= 13
+
+
+def test_process_manager_starts_a_hearing_from_a_template(client_for, make_user, municipality):
+    from faelles.participation.models import Process
+
+    manager = make_user(roles=("process_manager",), municipality=municipality)
+    client = client_for(manager)
+    assert "/deltag/nyt-forloeb/" in client.get("/deltag/").content.decode()
+    r = client.post("/deltag/nyt-forloeb/", {
+        "blueprint": "hearing", "title": "Høring om lokalplan 9.9",
+        "slug": "hoering-lokalplan-9-9", "start": "2027-01-04",
+    })
+    assert r.status_code == 302
+    process = Process.objects.get(slug="hoering-lokalplan-9-9")
+    assert not process.is_published
+    phases = process.phase_list
+    assert [p.type for p in phases] == ["hearing", "decision", "follow_up"]
+    assert (phases[0].end - phases[0].start).days == 56  # 8 weeks
+    assert client_for(None).get("/deltag/hoering-lokalplan-9-9/").status_code == 404
+    assert client_for(make_user()).get("/deltag/nyt-forloeb/").status_code == 403
+
+
+def test_htmx_filter_returns_only_the_results(client_for, process, make_contribution):
+    make_contribution(title="Bænke i Syd", neighbourhood="syd")
+    make_contribution(title="Lys i Vestskoven", neighbourhood="vestskoven")
+    r = client_for(None).get(f"/deltag/{process.slug}/bidrag/", {"area": "syd"},
+                             HTTP_HX_REQUEST="true")
+    body = r.content.decode()
+    assert "<html" not in body and "Bænke i Syd" in body and "Lys i Vestskoven" not in body
+    full = client_for(None).get(f"/deltag/{process.slug}/bidrag/", {"area": "syd"}).content
+    assert b"<html" in full and b"Lys i Vestskoven" not in full

@@ -209,3 +209,21 @@ class RedactionForm(forms.Form):
         help_text=_("Remove personal data about others. Leave empty to publish the original."),
     )
     reason = forms.CharField(label=_("Reason (shown publicly)"), required=False, max_length=300)
+
+
+class BlueprintForm(IdempotentFormMixin):
+    blueprint = forms.ChoiceField(label=_("Template"), widget=forms.RadioSelect, choices=())
+    title = forms.CharField(label=_("Title"), min_length=TITLE_MIN, max_length=TITLE_MAX)
+    slug = forms.SlugField(label=_("Short name (in the address)"), max_length=120,
+                           help_text=_("Lowercase letters, digits and dashes, e.g. "
+                                       "hoering-lokalplan-9-9."))
+    start = forms.DateField(label=_("First phase starts"),
+                            widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from faelles.participation.blueprints import BLUEPRINTS
+
+        super().__init__(*args, **kwargs)
+        self.fields["blueprint"].choices = [
+            (b.key, f"{b.label}: {b.description}") for b in BLUEPRINTS.values()
+        ]

@@ -194,6 +194,43 @@ def _require(user: Any, perm: str, obj: Any, message: Any) -> None:
         raise PermissionDenied(str(message))
 
 
+# -- Processes -------------------------------------------------------------------------------
+
+
+def process_create_from_blueprint(
+    *, municipality: Any, actor: User, blueprint: str, title: str, slug: str,
+    start: dt.date,
+) -> Process:
+    """Start a process from a template: unpublished, with its phases dated from `start`
+    (midnight, Europe/Copenhagen). Staff then adjust and publish it in the back-office."""
+    from faelles.participation.blueprints import BLUEPRINTS
+    from faelles.participation.models import Phase
+
+    if not can(actor, "participation.add_process", None):
+        raise PermissionDenied(_("Only process managers can start processes."))
+    template = BLUEPRINTS.get(blueprint)
+    if template is None:
+        raise ParticipationError(_("Choose a template."), field="blueprint")
+    if Process.objects.filter(municipality=municipality, slug=slug).exists():
+        raise ParticipationError(_("Another process already uses this short name."),
+                                 field="slug")
+    moment = timezone.make_aware(dt.datetime.combine(start, dt.time()))
+    with transaction.atomic():
+        process = Process.objects.create(
+            municipality=municipality, title=_clean_title(title), slug=slug, is_published=False,
+        )
+        for order, phase in enumerate(template.phases, 1):
+            end = moment + dt.timedelta(weeks=phase.weeks)
+            Phase.objects.create(
+                municipality=municipality, process=process, order=order, type=phase.type,
+                title_da=phase.title_da, title_en=phase.title_en, start=moment, end=end,
+            )
+            moment = end
+        audit_log(actor=actor, action="create_from_blueprint", obj=process,
+                  after=snapshot(process), reason=blueprint)
+    return process
+
+
 # -- Contributions ---------------------------------------------------------------------------
 
 

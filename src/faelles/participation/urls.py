@@ -6,6 +6,8 @@ from faelles.participation import views
 app_name = "participation"
 urlpatterns = [
     path(pgettext_lazy("url", "participate/"), views.process_list, name="processes"),
+    path(pgettext_lazy("url", "participate/new-process/"), views.process_create,
+         name="process_create"),
     path(pgettext_lazy("url", "participate/contribution/<int:pk>/"), views.contribution_detail,
          name="contribution"),
     path(pgettext_lazy("url", "participate/contribution/<int:pk>/support/"), views.support,

@@ -29,6 +29,7 @@ from faelles.core.permissions import can
 from faelles.core.tenancy import request_municipality
 from faelles.participation import selectors, services
 from faelles.participation.forms import (
+    BlueprintForm,
     CommentForm,
     ContributionEditForm,
     ContributionForm,
@@ -97,7 +98,8 @@ def process_list(request: HttpRequest) -> HttpResponse:
     running = [p for p in processes if p.running_phases(now)]
     other = [p for p in processes if not p.running_phases(now)]
     return render(request, "participation/process_list.html",
-                  {"running": running, "other": other, "now": now})
+                  {"running": running, "other": other, "now": now,
+                   "may_create": can(request.user, "participation.add_process", None)})
 
 
 @require_GET
@@ -462,6 +464,42 @@ def contribution_redact(request: HttpRequest, pk: int) -> HttpResponse:
         })
     return render(request, "participation/redact_form.html",
                   {"c": contribution, "process": contribution.process, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def process_create(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, "participation.add_process", None):
+        raise PermissionDenied
+    municipality = request_municipality(request)
+    if request.method == "POST":
+        if previous := already_submitted(request.POST):
+            return redirect(previous)
+        form = BlueprintForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+
+            def action() -> str:
+                process = services.process_create_from_blueprint(
+                    municipality=municipality, actor=request.user, blueprint=data["blueprint"],
+                    title=data["title"], slug=data["slug"], start=data["start"],
+                )
+                return process.get_absolute_url()
+
+            try:
+                url = submit_once(form, scope="participation.process", action=action)
+            except services.ParticipationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                url = None
+            if url:
+                messages.success(request, _("The process is created but not published. Adjust "
+                                            "the dates and texts in the back-office, then "
+                                            "publish it."))
+                return redirect(url)
+    else:
+        form = BlueprintForm()
+    return render(request, "participation/process_create.html", {"form": form},
                   status=400 if form.errors else 200)
 
 
