@@ -253,3 +253,22 @@ def test_staff_export_on_request_from_the_admin_is_audited(municipality, make_us
     assert data[str(citizen.pk)]["accounts"]["profile"]["email"] == "anmoder@example.dk"
     entry = AuditEntry.objects.get(action="export_personal_data")
     assert entry.actor_id == admin.pk and entry.object_id == str(citizen.pk)
+
+
+def test_registrations_from_one_address_are_limited(municipality, client, settings):
+    settings.FAELLES_REGISTRATIONS_PER_ADDRESS = (3, 3600)
+    statuses = []
+    for i in range(4):
+        response = client.post("/konto/opret/", {
+            "email": f"bot{i}@example.dk", "password1": PASSWORD, "password2": PASSWORD,
+            "language": "da",
+        }, HTTP_HOST="testserver", REMOTE_ADDR="203.0.113.7")
+        statuses.append(response.status_code)
+    assert statuses == [302, 302, 302, 429]
+    assert User.objects.filter(email__startswith="bot").count() == 3
+    # Another address is not affected.
+    response = client.post("/konto/opret/", {
+        "email": "human@example.dk", "password1": PASSWORD, "password2": PASSWORD,
+        "language": "da",
+    }, HTTP_HOST="testserver", REMOTE_ADDR="198.51.100.1")
+    assert response.status_code == 302

@@ -40,6 +40,11 @@ def register(request: HttpRequest) -> HttpResponse:
         if previous := already_submitted(request.POST):
             return redirect(previous)
         form = RegistrationForm(request.POST)
+        if form.is_valid() and registration_limited(request):
+            # Many new accounts from one address in a short time: scripted sign-ups.
+            form.add_error(None, _("Many accounts have been created from your network in a "
+                                   "short time. Please try again in an hour."))
+            return render(request, "accounts/register.html", {"form": form}, status=429)
         if form.is_valid():
             data = form.cleaned_data
 
@@ -58,6 +63,25 @@ def register(request: HttpRequest) -> HttpResponse:
     else:
         form = RegistrationForm(initial={"language": translation.get_language()})
     return render(request, "accounts/register.html", {"form": form})
+
+
+def registration_limited(request: HttpRequest) -> bool:
+    """Count one registration attempt from the client's address in the shared cache (so the
+    limit holds across processes); True when over the limit. The address is found the same way
+    as for the login lock-out (django-axes), so the proxy set-up applies to both."""
+    from axes.helpers import get_client_ip_address
+    from django.conf import settings
+    from django.core.cache import cache
+
+    maximum, window = getattr(settings, "FAELLES_REGISTRATIONS_PER_ADDRESS", (10, 3600))
+    key = f"accounts:register:{get_client_ip_address(request)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > maximum
 
 
 def register_done(request: HttpRequest) -> HttpResponse:
