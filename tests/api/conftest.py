@@ -130,6 +130,17 @@ def world(municipality: Any, other_municipality: Any, make_user: Any) -> SimpleN
         offline_author_name=f"{SECRET} Brevskriver, Hemmelig Vej 1", registered_by=shy,
         title="Brev", text="Et brev",
     )
+    protected = make_user(email="beskyttet@example.dk", name=f"{SECRET} Beskyttet")
+    protected_response = Contribution.objects.create(
+        municipality=m, process=process, author=protected, publish_name=True,
+        protected_address=True, kind="hearing_response", title="Høringssvar",
+        text="Jeg er imod.",
+    )
+    redacted_response = Contribution.objects.create(
+        municipality=m, process=process, author=author, kind="hearing_response",
+        title="Høringssvar om naboen", text=f"Min nabo {SECRET} larmer.",
+        redacted_text="Min nabo [fjernet] larmer.", redaction_reason="Andres personoplysninger",
+    )
     Contribution.objects.create(municipality=m, process=process, author=author, is_hidden=True,
                                 hidden_reason="Krænkende", title=f"{SECRET} skjult",
                                 text=SECRET).sdg_targets.add(t116)
@@ -175,5 +186,6 @@ def world(municipality: Any, other_municipality: Any, make_user: Any) -> SimpleN
     return SimpleNamespace(
         m=m, vision=vision, pillar=pillar, goal=goal, decision=decision, initiative=initiative,
         indicator=indicator, process=process, public=public, anonymous=anonymous,
-        offline=offline, author=author,
+        offline=offline, author=author, protected_response=protected_response,
+        redacted_response=redacted_response,
     )

@@ -88,7 +88,8 @@ def test_lists_do_show_the_public_rows(world: Any, client_for: Any) -> None:
     client = client_for(None)
     assert [g["slug"] for g in client.get("/api/v1/goals").json()["items"]] == ["mindre-co2"]
     contributions = client.get("/api/v1/contributions").json()["items"]
-    assert {c["title"] for c in contributions} == {"Flere træer", "Uden navn", "Brev"}
+    assert {c["title"] for c in contributions} == {
+        "Flere træer", "Uden navn", "Brev", "Høringssvar", "Høringssvar om naboen"}
     initiative = client.get("/api/v1/initiatives/solceller").json()
     assert [g["slug"] for g in initiative["goals"]] == ["mindre-co2"]  # not the draft goal
     document = client.get("/api/v1/documents/mere-albertslund").json()
@@ -126,7 +127,11 @@ def test_authors_appear_only_by_chosen_name(world: Any, client_for: Any) -> None
     assert anonymous["author_name"] == ""
     offline = client.get(f"/api/v1/contributions/{world.offline.pk}").json()
     assert offline["author_name"] == ""
-    for body in (public, anonymous, offline):
+    protected = client.get(f"/api/v1/contributions/{world.protected_response.pk}").json()
+    assert protected["author_name"] == ""  # consent does not count with a protected address
+    redacted = client.get(f"/api/v1/contributions/{world.redacted_response.pk}").json()
+    assert redacted["text"] == "Min nabo [fjernet] larmer."
+    for body in (public, anonymous, offline, protected, redacted):
         assert_clean(str(body))
 
 
@@ -151,7 +156,10 @@ def test_status_filter(world: Any, client_for: Any) -> None:
     rows = client.get(f"/api/v1/contributions?status={answered}").json()["items"]
     assert [r["id"] for r in rows] == [world.public.pk]
     rows = client.get(f"/api/v1/contributions?status={received}").json()["items"]
-    assert {r["id"] for r in rows} == {world.anonymous.pk, world.offline.pk}
+    assert {r["id"] for r in rows} == {
+        world.anonymous.pk, world.offline.pk, world.protected_response.pk,
+        world.redacted_response.pk,
+    }
     assert client.get("/api/v1/contributions?status=nothing").json()["items"] == []
 
 

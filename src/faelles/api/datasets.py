@@ -263,7 +263,7 @@ CONTRIBUTIONS = Dataset(
                _("idea, proposal, hearing_response, prehearing_answer or workshop_note."),
                lambda o: o.kind),
         TITLE,
-        Column("text", "markdown", _("The contribution."), lambda o: o.text),
+        Column("text", "markdown", _("The contribution."), selectors.public_text),
         Column("author_name", "text", _("Author's name, only when they chose to show it."),
                selectors.author_name),
         Column("on_behalf_of", "text", _("Organisation the contribution is made for."),

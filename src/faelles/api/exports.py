@@ -288,7 +288,8 @@ def process_feed(request: HttpRequest, slug: str) -> HttpResponse:
         entries.append({
             "title": c.title,
             "link": serialise.page_url("participation:contribution", pk=c.pk) or api_url,
-            "description": str(render_markdown(c.text)), "pubdate": c.created_at,
+            "description": str(render_markdown(selectors.public_text(c))),
+            "pubdate": c.created_at,
             "unique_id": api_url, "author_name": selectors.author_name(c) or None,
         })
         for answer in selectors.feed_answers(c):

@@ -185,9 +185,13 @@ def public_contributions(municipality: Municipality) -> QuerySet[Contribution]:
 
 
 def author_name(contribution: Contribution) -> str:
-    """The name an author chose to show; never derived from the e-mail address, and empty for
-    input received offline (the sender's name and address stay with the municipality)."""
-    if not contribution.publish_name or contribution.offline_source:
+    """The name an author chose to show; never derived from the e-mail address, never for a
+    person with a protected address, and empty for input received offline (the sender's name
+    and address stay with the municipality)."""
+    if (
+        not contribution.publish_name or contribution.offline_source
+        or getattr(contribution, "protected_address", False)
+    ):
         return ""
     author = contribution.author
     return (author.name or "").strip() if author is not None else ""
@@ -232,9 +236,11 @@ def attach_feedback(contributions: list[Contribution]) -> None:
         answer = state.answer if state is not None and state.answer_id else None
         if answer is not None and (state.answered_at is None or answer.published_at > now):
             answer = None
+        text = getattr(c, "redacted_text", "") or c.text
         if c.pk in redactions:
             c.title = redact(c.title, redactions[c.pk])
-            c.text = redact(c.text, redactions[c.pk])
+            text = redact(text, redactions[c.pk])
+        c._api_text = text  # type: ignore[attr-defined]
         c._api_feedback = {  # type: ignore[attr-defined]
             "status": status.key if status else None,
             "status_label": status.name if status else None,
@@ -270,6 +276,15 @@ EMPTY_FEEDBACK: dict[str, Any] = {
 def feedback_of(contribution: Contribution) -> dict[str, Any]:
     """Status, public answer and outcome links (after attach_feedback)."""
     return getattr(contribution, "_api_feedback", EMPTY_FEEDBACK)
+
+
+def public_text(contribution: Contribution) -> str:
+    """The text the public may read: staff's redacted version when there is one, with the
+    feedback app's redacted passages removed (set by attach_feedback)."""
+    text = getattr(contribution, "_api_text", None)
+    if text is None:
+        text = getattr(contribution, "redacted_text", "") or contribution.text
+    return text
 
 
 def filter_by_status(qs: QuerySet[Contribution], status: str) -> QuerySet[Contribution]:

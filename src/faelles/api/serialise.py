@@ -188,7 +188,7 @@ def contribution(c: Any) -> dict[str, Any]:
         "id": c.pk, "process": ref(c.process),
         "phase": c.phase.title if c.phase_id else None,
         "kind": c.kind, "kind_label": str(c.get_kind_display()), "title": c.title,
-        "text": c.text, "author_name": selectors.author_name(c),
+        "text": selectors.public_text(c), "author_name": selectors.author_name(c),
         "on_behalf_of": c.on_behalf_of.name if c.on_behalf_of_id else None,
         "neighbourhood": c.neighbourhood,
         "pillars": [ref(x) for x in c.pillars.all()],
