@@ -189,3 +189,25 @@ def test_participation_consent_protected_address_redaction_and_paragraphs(
     by_title = {e.contribution.title: e for e in internal.entries}
     assert by_title["Om lyset"].internal_name == "Hemmelig Adressesen"
     assert "Skjultvej" in by_title["Om lyset"].text and by_title["Om lyset"].redacted
+
+
+def test_memo_query_count_does_not_grow(
+    responses: dict[str, Any], bulk_contributions: Any, make_user: Any, client_for: Any,
+    pm: Any,
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    process = responses["process"]
+    url = path_for("feedback:memo", slug=process.slug)
+    client = client_for(None)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    more = bulk_contributions(make_user(), 20, process_=process,
+                              kind=ContributionKind.HEARING_RESPONSE)
+    services.answer_publish(contributions=more[:10], text="Tak.", actor=pm, silent=True)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(url).content.decode()
+    assert "Idé nummer 19" in html
+    assert len(many) == len(few)
