@@ -272,3 +272,16 @@ def test_registrations_from_one_address_are_limited(municipality, client, settin
         "language": "da",
     }, HTTP_HOST="testserver", REMOTE_ADDR="198.51.100.1")
     assert response.status_code == 302
+
+
+def test_scheduler_runs_the_retention_task(municipality, make_user):
+    from faelles.core.scheduler import all_jobs, run_due
+
+    old = make_user(confirmed=False)
+    User.objects.filter(pk=old.pk).update(date_joined=timezone.now() - dt.timedelta(days=40))
+    job = next(j for j in all_jobs() if j.name == "privacy.retention")
+    night = timezone.now().replace(hour=4, minute=0)  # after 03:00 local time
+    started = run_due(night, jobs=[job])
+    assert started == ["privacy.retention"]
+    assert not User.objects.filter(pk=old.pk).exists()
+    assert run_due(night, jobs=[job]) == []  # once per night
