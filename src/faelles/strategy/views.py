@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from faelles.core.access import access_object
 from faelles.core.tenancy import request_municipality
+from faelles.feedback.selectors import shaped_by
 from faelles.indicators.charts import Bar, ChartLabels, bar_chart
 from faelles.sdg.selectors import tile_for
 from faelles.strategy import selectors
@@ -58,7 +60,13 @@ def goal_detail(request: HttpRequest, slug: str) -> HttpResponse:
     goal = access_object(
         request, Goal.objects.select_related("pillar"), "strategy.view_goal", slug=slug
     )
-    return render(request, "strategy/goal.html", {"goal": goal, **selectors.goal_page(goal)})
+    return render(request, "strategy/goal.html", {
+        "goal": goal, **selectors.goal_page(goal),
+        "shaped_by": shaped_by(
+            outcomes_filter=Q(initiative__goals=goal) | Q(decision__initiatives__goals=goal),
+            municipality=goal.municipality_id,
+        ),
+    })
 
 
 @require_GET
@@ -81,6 +89,10 @@ def initiative_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     return render(request, "strategy/initiative.html", {
         "initiative": initiative, **selectors.initiative_page(initiative),
+        "shaped_by": shaped_by(
+            outcomes_filter=Q(initiative=initiative) | Q(initiative__parent=initiative),
+            municipality=initiative.municipality_id,
+        ),
     })
 
 
@@ -125,6 +137,9 @@ def decision_detail(request: HttpRequest, slug: str) -> HttpResponse:
     decision = access_object(request, Decision, "strategy.view_decision", slug=slug)
     return render(request, "strategy/decision.html", {
         "decision": decision, **selectors.decision_page(decision),
+        "shaped_by": shaped_by(
+            outcomes_filter=Q(decision=decision), municipality=decision.municipality_id
+        ),
     })
 
 
