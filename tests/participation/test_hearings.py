@@ -171,3 +171,24 @@ def test_redaction_page(client_for, hearing, make_user, municipality):
                     {"text": "Min nabo [navn fjernet] larmer.", "reason": "Navn på en anden"})
     assert r.status_code == 302
     assert client_for(make_user()).get(f"/deltag/bidrag/{c.pk}/rediger/").status_code == 403
+
+
+def test_report_and_hide_a_paragraph_comment(client_for, hearing, citizen, make_user,
+                                             municipality):
+    p = _paragraphs(hearing)[0]
+    comment = services.paragraph_comment_create(paragraph=p, author=make_user(),
+                                                text="Grimt sprog her")
+    client = client_for(citizen)
+    page = client.get("/deltag/hoering/udkast/1/").content.decode()
+    assert f"/deltag/afsnit-kommentar/{comment.pk}/anmeld/" in page
+    r = client.post(f"/deltag/afsnit-kommentar/{comment.pk}/anmeld/", {"reason": "offensive"})
+    assert r.status_code == 302
+    moderator = make_user(roles=("moderator",), municipality=municipality)
+    mod = client_for(moderator)
+    queue = mod.get("/deltag/moderation/").content.decode()
+    assert "Grimt sprog her" in queue
+    from faelles.participation.models import Report
+    report = Report.objects.get()
+    mod.post(f"/deltag/moderation/{report.pk}/", {"decision": "hide", "reason": "Sprogbrug"})
+    page = client.get("/deltag/hoering/udkast/1/").content.decode()
+    assert "Grimt sprog her" not in page and "Sprogbrug" in page

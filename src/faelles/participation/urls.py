@@ -34,6 +34,8 @@ urlpatterns = [
          name="meeting_ics"),
     path(pgettext_lazy("url", "participate/paragraph/<int:pk>/comment/"),
          views.paragraph_comment, name="paragraph_comment"),
+    path(pgettext_lazy("url", "participate/paragraph-comment/<int:comment_pk>/report/"),
+         views.report_paragraph_comment, name="report_paragraph_comment"),
     path(pgettext_lazy("url", "participate/moderation/"), views.moderation_queue,
          name="moderation"),
     path(pgettext_lazy("url", "participate/moderation/<int:pk>/"), views.moderation_decide,

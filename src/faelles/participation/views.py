@@ -561,6 +561,46 @@ def paragraph_comment(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{back}#{paragraph.anchor}")
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_paragraph_comment(request: HttpRequest, comment_pk: int) -> HttpResponse:
+    comment = access_object(
+        request, Comment.objects.select_related("paragraph__version__process").filter(
+            paragraph__isnull=False), "participation.report_comment", pk=comment_pk,
+    )
+    paragraph = comment.paragraph
+    if not can(request.user, "participation.view_paragraph", paragraph):
+        raise Http404
+    back = (path_for("participation:draft", slug=paragraph.version.process.slug,
+                     number=paragraph.version.number) + f"#comment-{comment.pk}")
+    if request.method == "POST":
+        if previous := already_submitted(request.POST):
+            return redirect(previous)
+        form = ReportForm(request.POST)
+        if form.is_valid():
+            def action() -> str:
+                services.report_create(reporter=request.user,
+                                       reason=form.cleaned_data["reason"],
+                                       text=form.cleaned_data["text"], comment=comment)
+                return back
+
+            try:
+                url = submit_once(form, scope="participation.report", action=action)
+            except services.ParticipationError as exc:
+                form.add_error(None, exc.message)
+                url = None
+            if url:
+                messages.success(request, _("Thank you. A moderator will look at it."))
+                return redirect(url)
+    else:
+        form = ReportForm()
+    return render(request, "participation/report_form.html",
+                  {"c": None, "comment": comment, "form": form, "back": back,
+                   "action": path_for("participation:report_paragraph_comment",
+                                      comment_pk=comment.pk)},
+                  status=400 if form.errors else 200)
+
+
 # -- Moderation ------------------------------------------------------------------------------
 
 
