@@ -68,7 +68,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def display_name(self) -> str:
-        return self.name or self.email.split("@", 1)[0]
+        """The name shown to others. Never derived from the e-mail address, which is private."""
+        return self.name or str(_("Participant"))
 
     @property
     def email_confirmed(self) -> bool:
