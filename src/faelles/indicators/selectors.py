@@ -92,19 +92,33 @@ def indicator_status_counts(
     return counts
 
 
+# What list rows show; the wide metadata text fields (both languages) stay in the database.
+_LIST_FIELDS = (
+    "municipality_id", "goal_id", "slug", "title", "title_da", "title_en", "unit", "unit_da",
+    "unit_en", "direction", "reporting_status", "is_example", "is_published", "order",
+    "goal__slug", "goal__title", "goal__title_da", "goal__title_en", "goal__order",
+    "goal__pillar_id", "goal__pillar__title", "goal__pillar__title_da",
+    "goal__pillar__title_en", "goal__pillar__order",
+)
+
+
 def indicator_list(
-    municipality: Municipality | int, *, goal_ids: Iterable[int] | None = None
+    municipality: Municipality | int, *, goal_ids: Iterable[int] | None = None,
+    with_receipt: bool = False,
 ) -> list[Indicator]:
-    """Published indicators with goal, pillar and headline assessment (`headline` attribute)."""
+    """Published indicators with goal, pillar and headline assessment (`headline` attribute).
+
+    Only the columns list rows show are loaded; the headline's JSON receipt only when asked
+    (`with_receipt`, for the latest value on goal pages).
+    """
+    headline = Assessment.objects.filter(series_key="").only(
+        "indicator_id", "series_key", "status", *(["receipt"] if with_receipt else [])
+    )
     qs = (
         published_indicators(municipality)
-        .select_related("goal", "goal__pillar", "sdg_indicator")
-        .prefetch_related(
-            Prefetch(
-                "assessments", queryset=Assessment.objects.filter(series_key=""),
-                to_attr="headline_list",
-            )
-        )
+        .select_related("goal", "goal__pillar")
+        .only(*_LIST_FIELDS)
+        .prefetch_related(Prefetch("assessments", queryset=headline, to_attr="headline_list"))
         .order_by("goal__pillar__order", "goal__pillar_id", "goal__order", "goal_id", "order",
                   "id")
     )
@@ -118,7 +132,7 @@ def indicator_list(
 
 def goal_indicators(goal: Any) -> list[Indicator]:
     """For the goal page's indicator section (`indicators/_goal_indicators.html`)."""
-    return indicator_list(goal.municipality_id, goal_ids=[goal.pk])
+    return indicator_list(goal.municipality_id, goal_ids=[goal.pk], with_receipt=True)
 
 
 # --- one indicator ------------------------------------------------------------------------------
