@@ -152,7 +152,11 @@ def _seek(qs: QuerySet[Contribution], sort: str, cursor: str) -> QuerySet[Contri
         value = _int(raw)
         if value is None:
             return qs
-    return qs.filter(Q(**{f"{key}__lt": value}) | Q(**{key: value, "pk__lt": pk_int}))
+    # The first condition is a plain range the index can seek to (so page 1,000 starts where
+    # it should instead of scanning from the top); the second breaks ties by id.
+    return qs.filter(**{f"{key}__lte": value}).filter(
+        Q(**{f"{key}__lt": value}) | Q(**{key: value, "pk__lt": pk_int})
+    )
 
 
 def contribution_page(
