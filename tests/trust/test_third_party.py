@@ -10,6 +10,7 @@ import contextlib
 
 import pytest
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from tests.trust.pages import is_same_origin, make_content, scan_html, walk
 
@@ -17,7 +18,10 @@ pytestmark = pytest.mark.django_db
 
 
 def page_paths(content: dict) -> list[str]:
-    routes, _skipped = walk()
+    routes = []
+    for language in ("da", "en"):  # both languages' URL paths, whatever is active now
+        with translation.override(language):
+            routes += walk()[0]
     paths = []
     for route in routes:
         if route.path.startswith(("/admin/", "/en/admin/", "/api/", "/media/")):
@@ -27,15 +31,16 @@ def page_paths(content: dict) -> list[str]:
         if route.methods is not None and "GET" not in route.methods:
             continue
         paths.append(route.path)
-    objects = [
-        content["contribution"].get_absolute_url(),
-        content["meeting"].get_absolute_url(),
-    ]
-    for name, kwargs in [("participation:process", {"slug": content["process"].slug}),
-                         ("participation:contributions", {"slug": content["process"].slug}),
-                         ("feedback:trace", {"pk": content["contribution"].pk})]:
-        with contextlib.suppress(NoReverseMatch):
-            objects.append(reverse(name, kwargs=kwargs))
+    with translation.override("da"):
+        objects = [
+            content["contribution"].get_absolute_url(),
+            content["meeting"].get_absolute_url(),
+        ]
+        for name, kwargs in [("participation:process", {"slug": content["process"].slug}),
+                             ("participation:contributions", {"slug": content["process"].slug}),
+                             ("feedback:trace", {"pk": content["contribution"].pk})]:
+            with contextlib.suppress(NoReverseMatch):
+                objects.append(reverse(name, kwargs=kwargs))
     return sorted(set(paths)) + objects
 
 
