@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 
 from faelles.core.models import Municipality
 from faelles.indicators.models import Assessment, Indicator, Observation, ReportingStatus
@@ -56,8 +56,6 @@ def indicator_status_counts(
     An indicator counts for an SDG through its own UN indicator, and otherwise through the SDG
     targets of its goal; it counts once per SDG. Three queries.
     """
-    from faelles.strategy.models import Goal
-
     indicators = Indicator.objects.filter(municipality=municipality)
     if published_only:
         indicators = indicators.filter(is_published=True)
@@ -74,15 +72,39 @@ def indicator_status_counts(
             "indicator_id", "status"
         )
     )
+    return _count(
+        [(goal_id, pillar_id, reporting, statuses.get(pk), sdg_number)
+         for pk, goal_id, pillar_id, reporting, sdg_number in rows],
+        _goal_sdgs({row[1] for row in rows}),
+    )
+
+
+def status_counts_of(indicators: list[Indicator]) -> StatusCounts:
+    """The same counts from an `indicator_list` result: one query (goal-SDG links), not three."""
+    rows = [
+        (i.goal_id, i.goal.pillar_id, i.reporting_status,
+         i.headline.status if i.headline else None, i.sdg_number)
+        for i in indicators
+    ]
+    return _count(rows, _goal_sdgs({i.goal_id for i in indicators}))
+
+
+def _goal_sdgs(goal_ids: set[int]) -> dict[int, set[int]]:
+    from faelles.strategy.models import Goal
+
     goal_sdgs: dict[int, set[int]] = {}
     for goal_id, number in Goal.sdg_targets.through.objects.filter(
-        goal_id__in={row[1] for row in rows}
+        goal_id__in=goal_ids
     ).values_list("goal_id", "target__goal__number"):
         goal_sdgs.setdefault(goal_id, set()).add(number)
+    return goal_sdgs
 
+
+def _count(
+    rows: list[tuple[int, int, str, str | None, int | None]], goal_sdgs: dict[int, set[int]]
+) -> StatusCounts:
     counts = StatusCounts()
-    for pk, goal_id, pillar_id, reporting, sdg_number in rows:
-        status = statuses.get(pk)
+    for goal_id, pillar_id, reporting, status, sdg_number in rows:
         counts.total.add(reporting, status)
         counts.goals.setdefault(goal_id, StatusCount()).add(reporting, status)
         counts.pillars.setdefault(pillar_id, StatusCount()).add(reporting, status)
@@ -118,6 +140,7 @@ def indicator_list(
         published_indicators(municipality)
         .select_related("goal", "goal__pillar")
         .only(*_LIST_FIELDS)
+        .annotate(sdg_number=F("sdg_indicator__target__goal__number"))
         .prefetch_related(Prefetch("assessments", queryset=headline, to_attr="headline_list"))
         .order_by("goal__pillar__order", "goal__pillar_id", "goal__order", "goal_id", "order",
                   "id")

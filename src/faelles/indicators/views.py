@@ -29,8 +29,8 @@ from faelles.indicators.selectors import (
     indicator_data,
     indicator_list,
     indicator_series_keys,
-    indicator_status_counts,
     iter_rows,
+    status_counts_of,
 )
 
 REPORTING_ORDER = [
@@ -50,11 +50,13 @@ def index(request: HttpRequest) -> HttpResponse:
 
     municipality = request_municipality(request)
     lang = _lang()
-    counts = indicator_status_counts(municipality)
     indicators = indicator_list(municipality)
+    counts = status_counts_of(indicators)
     goals = list(
         Goal.objects.filter(municipality=municipality, is_published=True)
         .select_related("pillar")
+        .only("slug", "title", "title_da", "title_en", "order", "pillar_id", "pillar__title",
+              "pillar__title_da", "pillar__title_en", "pillar__order")
         .order_by("pillar__order", "pillar_id", "order", "id")
     )
     pillars = list({goal.pillar_id: goal.pillar for goal in goals}.values())
