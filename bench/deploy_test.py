@@ -108,7 +108,7 @@ def main() -> None:
             failures += bad
             print(f"  {path:<28} {r['requests']:>7,} requests  {r['rps']:>8.1f} req/s  "
                   f"p50 {r['p50']:>8}  p99 {r['p99']:>8}  non-2xx {r['non2xx']}  "
-                  f"socket errors {r['socket_errors']}")
+                  f"socket errors {r['socket_errors']} {r['socket_detail'] or ''}")
         statuses: collections.Counter[str] = collections.Counter()
         upstreams: collections.Counter[str] = collections.Counter()
         log = prefix / "access.log"

@@ -101,6 +101,8 @@ def wrk(url: str, duration: int, connections: int = 8, threads: int = 2) -> dict
         "requests": int(total.group(1)) if total else 0,
         "non2xx": int(non2xx.group(1)) if non2xx else 0,
         "socket_errors": sum(int(x) for x in sock.groups()) if sock else 0,
+        "socket_detail": dict(zip(("connect", "read", "write", "timeout"),
+                                  map(int, sock.groups()), strict=True)) if sock else {},
         "raw": out,
     }
 
