@@ -316,18 +316,29 @@ DATASETS: dict[str, Dataset] = {
 }
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(text: str) -> str:
+    """Text that a spreadsheet would run as a formula gets a leading apostrophe (OWASP CSV
+    injection): citizens' titles end up in municipal staff's Excel."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def csv_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value)
+        return neutralise_formula(";".join(str(v) for v in value))
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, Decimal | float):
         return repr(float(value)) if isinstance(value, float) else str(value)
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return neutralise_formula(str(value))
 
 
 def json_value(value: Any) -> Any:
