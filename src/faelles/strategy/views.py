@@ -14,6 +14,7 @@ from faelles.core.access import access_object
 from faelles.core.tenancy import request_municipality
 from faelles.feedback.selectors import shaped_by
 from faelles.indicators.charts import Bar, ChartLabels, bar_chart
+from faelles.indicators.selectors import goal_indicators
 from faelles.sdg.selectors import tile_for
 from faelles.strategy import selectors
 from faelles.strategy.models import (
@@ -62,6 +63,7 @@ def goal_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     return render(request, "strategy/goal.html", {
         "goal": goal, **selectors.goal_page(goal),
+        "goal_indicators": goal_indicators(goal),
         "shaped_by": shaped_by(
             outcomes_filter=Q(initiative__goals=goal) | Q(decision__initiatives__goals=goal),
             municipality=goal.municipality_id,
