@@ -100,3 +100,13 @@ def test_path_for_with_int_converter(municipality):
 
     assert path_for("sdg:goal", number=11) == reverse("sdg:goal", kwargs={"number": 11})
     assert path_for("sdg:goal", number=7) == reverse("sdg:goal", kwargs={"number": 7})
+
+
+@pytest.mark.django_db
+def test_audit_snapshot_of_an_empty_file_field(municipality):
+    from faelles.core.audit import snapshot
+    from faelles.participation.models import Process
+
+    process = Process(municipality=municipality, title="Test", slug="test")
+    data = snapshot(process)
+    assert data["image"] == ""
