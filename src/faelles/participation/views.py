@@ -27,6 +27,8 @@ from faelles.core.forms import already_submitted, submit_once
 from faelles.core.links import path_for
 from faelles.core.permissions import can
 from faelles.core.tenancy import request_municipality
+from faelles.feedback.selectors import contribution_trace
+from faelles.feedback.services import is_following
 from faelles.participation import selectors, services
 from faelles.participation.forms import (
     BlueprintForm,
@@ -124,6 +126,8 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "meetings": selectors.meetings_for(process=process), "latest": latest,
         "drafts": selectors.drafts_for(process=process),
         "excerpt": selectors.excerpt,
+        "following": is_following(user=user, target=process),
+        "may_answer": can(user, "feedback.change_answer", process),
     })
 
 
@@ -245,6 +249,9 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     return render(request, "participation/contribution_detail.html", {
         "c": contribution, "process": contribution.process,
+        # What the contribution led to (the feedback loop), and whether the visitor follows it.
+        "trace": contribution_trace(contribution) if contribution.is_public else None,
+        "following": is_following(user=user, target=contribution),
         "comments": selectors.comment_tree(contribution=contribution),
         "supported": selectors.user_supports(user=user, contribution=contribution),
         "may_support": can(user, "participation.support_contribution", contribution),
@@ -315,6 +322,9 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(url)
     return render(request, "participation/contribution_detail.html", {
         "c": contribution, "process": contribution.process,
+        # What the contribution led to (the feedback loop), and whether the visitor follows it.
+        "trace": contribution_trace(contribution) if contribution.is_public else None,
+        "following": is_following(user=request.user, target=contribution),
         "comments": selectors.comment_tree(contribution=contribution),
         "supported": selectors.user_supports(user=request.user, contribution=contribution),
         "may_support": can(request.user, "participation.support_contribution", contribution),
