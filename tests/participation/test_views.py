@@ -188,7 +188,8 @@ def _count(client, path):
 
 
 LIST_MAX_QUERIES = 11  # measured: 11 signed in, 7 anonymous
-DETAIL_MAX_QUERIES = 16  # measured: 16 signed in (9 + the feedback trace and follow state), 12 anonymous
+# Measured: 16 signed in (9 + the feedback trace and follow state), 12 anonymous.
+DETAIL_MAX_QUERIES = 16
 
 
 def test_list_page_query_count_does_not_grow(client_for, process, make_user, citizen, settings,
