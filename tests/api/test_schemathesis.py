@@ -19,6 +19,18 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """The WSGI app closes "obsolete" connections at each request; inside the test's transaction
+    that would close PostgreSQL's connection. Django's test client unhooks the same signal."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 def _load() -> Any:

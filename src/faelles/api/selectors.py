@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -285,18 +285,6 @@ def public_text(contribution: Contribution) -> str:
     if text is None:
         text = getattr(contribution, "redacted_text", "") or contribution.text
     return text
-
-
-def filter_by_status(qs: QuerySet[Contribution], status: str) -> QuerySet[Contribution]:
-    """Contributions whose feedback status has key `status`; without a state row a
-    contribution has the municipality's default status."""
-    from faelles.feedback.models import Status
-
-    match = Q(feedback_state__status__key=status)
-    default = Status.objects.filter(is_default=True, key=status, municipality=OuterRef(
-        "municipality"))
-    without = Q(feedback_state__isnull=True) | Q(feedback_state__status__isnull=True)
-    return qs.filter(match | (without & Exists(default)))
 
 
 def feed_answers(contribution: Contribution) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ from faelles.api import selectors, serialise
 from faelles.api.pagination import BY_ID, BY_ORDER, NEWEST, CursorError, Key, keyset_page
 from faelles.core.links import path_for
 from faelles.core.tenancy import request_municipality
+from faelles.feedback.selectors import filter_by_status
 from faelles.indicators.models import Assessment
 from faelles.participation.models import Process
 from faelles.strategy.models import Goal, Initiative
@@ -396,7 +397,7 @@ def list_contributions(
     if filters.neighbourhood:
         qs = qs.filter(neighbourhood=filters.neighbourhood)
     if filters.status:
-        qs = selectors.filter_by_status(qs, filters.status)
+        qs = filter_by_status(qs, filters.status)
     return _page(request, qs, NEWEST, filters, serialise.contribution,
                  prepare=selectors.attach_feedback)
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -38,6 +38,16 @@ from faelles.participation.models import Contribution, ContributionKind, Process
 
 def statuses_of(municipality_id: int) -> list[Status]:
     return list(Status.objects.filter(municipality_id=municipality_id))
+
+
+def filter_by_status(qs: QuerySet[Contribution], status: str) -> QuerySet[Contribution]:
+    """Contributions whose feedback status has key `status`; without a state row a
+    contribution has the municipality's default status (derived state, see README)."""
+    match = Q(feedback_state__status__key=status)
+    default = Status.objects.filter(is_default=True, key=status, municipality=OuterRef(
+        "municipality"))
+    without = Q(feedback_state__isnull=True) | Q(feedback_state__status__isnull=True)
+    return qs.filter(match | (without & Exists(default)))
 
 
 def _default_status(statuses: Sequence[Status]) -> Status | None:

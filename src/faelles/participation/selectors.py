@@ -65,6 +65,7 @@ class ContributionFilters:
     pillar: str = ""
     sdg: int | None = None
     neighbourhood: str = ""
+    status: str = ""
     sort: str = "newest"
     seed: int = 0
     cursor: str = ""
@@ -76,7 +77,8 @@ class ContributionFilters:
 
         values = {
             "phase": self.phase or "", "pillar": self.pillar, "sdg": self.sdg or "",
-            "area": self.neighbourhood, "sort": self.sort if self.sort != "newest" else "",
+            "area": self.neighbourhood, "status": self.status,
+            "sort": self.sort if self.sort != "newest" else "",
             "seed": self.seed if self.sort == "random" else "",
         }
         values.update(changes)
@@ -105,6 +107,7 @@ def parse_filters(params: Any, *, seed: int) -> ContributionFilters:
         pillar=(params.get("pillar") or "")[:120],
         sdg=_int(params.get("sdg")),
         neighbourhood=(params.get("area") or "")[:30],
+        status=(params.get("status") or "")[:40],
         sort=sort if sort in SORTS else "newest",
         seed=seed,
         cursor=(params.get("after") or "")[:80],
@@ -127,6 +130,10 @@ def _filtered(process: Process, f: ContributionFilters) -> QuerySet[Contribution
     if f.sdg:
         through = Contribution.sdg_targets.through.objects.filter(target__goal__number=f.sdg)
         qs = qs.filter(pk__in=through.values("contribution_id"))
+    if f.status:
+        from faelles.feedback.selectors import filter_by_status
+
+        qs = filter_by_status(qs, f.status)
     return qs
 
 

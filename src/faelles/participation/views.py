@@ -27,7 +27,7 @@ from faelles.core.forms import already_submitted, submit_once
 from faelles.core.links import path_for
 from faelles.core.permissions import can
 from faelles.core.tenancy import request_municipality
-from faelles.feedback.selectors import contribution_trace
+from faelles.feedback.selectors import contribution_trace, statuses_of
 from faelles.feedback.services import is_following
 from faelles.participation import selectors, services
 from faelles.participation.forms import (
@@ -148,6 +148,7 @@ def contribution_list(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "process": process, "filters": filters, "page": page,
         "neighbourhoods": Neighbourhood.choices, "excerpt": selectors.excerpt,
+        "statuses": statuses_of(process.municipality_id),
         "sdg_numbers": sorted({t.goal_id for t in process.sdg_targets.all()}),
         "abilities": _abilities(request, process),
         "list_url": path_for("participation:contributions", slug=process.slug),
