@@ -1,0 +1,77 @@
+"""Participation in a real browser: a citizen contributes, comments and supports; a moderator
+hides a reported comment. (Registration by keyboard is in tests/browser/test_accessibility.py.)"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.utils import translation
+
+from faelles.core.links import path_for
+from faelles.participation.models import Comment, Contribution
+from tests.browser.test_accessibility import login
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def da(name: str, **kwargs: object) -> str:
+    with translation.override("da"):
+        return path_for(name, **kwargs)
+
+
+def test_contribute_comment_support_and_moderate(live_server, page, process, make_user,
+                                                 municipality):
+    base = live_server.url
+    author = make_user("anne@example.dk")
+    login(page, base, author.email, PASSWORD)
+    page.goto(base + da("participation:create", slug=process.slug))
+    kinds = page.locator("input[name=kind]")
+    if kinds.count():
+        kinds.first.check()
+    page.fill("#id_title", "Flere bænke langs Kanalgaden")
+    page.fill("#id_text", "Der mangler steder at sidde, når man går tur med rollator.")
+    page.click("form.contribution-form button[type=submit]")
+    page.wait_for_load_state()
+    contribution = Contribution.objects.get(title="Flere bænke langs Kanalgaden")
+    assert "Der mangler steder at sidde" in page.content()
+
+    # Another citizen comments and supports.
+    page.context.clear_cookies()
+    neighbour = make_user("bo@example.dk")
+    login(page, base, neighbour.email, PASSWORD)
+    page.goto(base + da("participation:contribution", pk=contribution.pk))
+    page.fill("#id_text", "Gode idé, især ved Bjørnens Kvarter.")
+    page.get_by_role("button", name=re.compile("Send kommentar")).click()
+    page.wait_for_load_state()
+    assert "Gode idé" in page.content()
+    page.locator(f"#support-{contribution.pk} button[type=submit]").click()
+    # htmx swaps the button in place; without JavaScript the form posts and reloads.
+    page.wait_for_selector(f"#support-{contribution.pk} button[aria-pressed=true]")
+    contribution.refresh_from_db()
+    assert contribution.comment_count == 1 and contribution.support_count == 1
+
+    # The author reports the comment; a moderator hides it with a public reason.
+    comment = Comment.objects.get(contribution=contribution)
+    page.context.clear_cookies()
+    login(page, base, author.email, PASSWORD)
+    page.goto(base + da("participation:report_comment", pk=contribution.pk,
+                        comment_pk=comment.pk))
+    page.locator("input[name=reason]").first.check()
+    page.get_by_role("button", name=re.compile("Send")).click()
+    page.wait_for_load_state()
+
+    page.context.clear_cookies()
+    moderator = make_user("mikkel@example.dk", roles=("moderator",), municipality=municipality)
+    login(page, base, moderator.email, PASSWORD)
+    page.goto(base + da("participation:moderation"))
+    page.locator("input[name=decision][value=hide]").first.check()
+    page.locator("input[name=reason]").first.fill("Personlige oplysninger")
+    page.get_by_role("button", name=re.compile("Gem")).first.click()
+    page.wait_for_load_state()
+    comment.refresh_from_db()
+    assert comment.is_hidden and comment.hidden_reason == "Personlige oplysninger"
+    page.goto(base + da("participation:contribution", pk=contribution.pk))
+    assert "Personlige oplysninger" in page.content()
+    assert "Gode idé" not in page.content()
