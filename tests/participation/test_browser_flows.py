@@ -75,3 +75,34 @@ def test_contribute_comment_support_and_moderate(live_server, page, process, mak
     page.goto(base + da("participation:contribution", pk=contribution.pk))
     assert "Personlige oplysninger" in page.content()
     assert "Gode idé" not in page.content()
+
+
+def test_comment_on_a_hearing_paragraph_by_keyboard_alone(live_server, page, make_process,
+                                                         citizen):
+    from faelles.participation.models import DraftVersion, Paragraph
+
+    process = make_process("hearing", slug="hoering")
+    version = DraftVersion.objects.create(municipality=process.municipality, process=process,
+                                          number=1, title="Forslag til stiplan")
+    paragraph = Paragraph.objects.create(
+        municipality=process.municipality, version=version, order=1, key="1",
+        heading="Stier i Vestskoven", text="Stierne skal have lys om vinteren.")
+    login(page, live_server.url, citizen.email, PASSWORD)
+    page.goto(live_server.url + da("participation:draft", slug=process.slug, number=1))
+    # Tab to the paragraph's "comments" disclosure, open it with Enter, write, send with Enter.
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.tagName") == "SUMMARY":
+            break
+    else:
+        raise AssertionError("the paragraph comments cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == f"pc-{paragraph.pk}"
+    page.keyboard.type("Husk også cykelstien ved Badesøen.")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.type") == "submit"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Husk også cykelstien ved Badesøen." in page.content()
+    assert paragraph.comments.filter(text__contains="Badesøen").exists()
