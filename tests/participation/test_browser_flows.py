@@ -106,3 +106,24 @@ def test_comment_on_a_hearing_paragraph_by_keyboard_alone(live_server, page, mak
         page.keyboard.press("Enter")
     assert "Husk også cykelstien ved Badesøen." in page.content()
     assert paragraph.comments.filter(text__contains="Badesøen").exists()
+
+
+def test_staff_register_a_letter_as_a_contribution(live_server, page, process, make_user,
+                                                   municipality):
+    manager = make_user("fatima@albertslund.dk", roles=("process_manager",),
+                        municipality=municipality)
+    login(page, live_server.url, manager.email, PASSWORD)
+    page.goto(live_server.url + da("participation:register_offline", slug=process.slug))
+    page.check("input[name=offline_source][value=letter]")
+    page.select_option("select[name=kind]", "idea")
+    page.fill("input[name=offline_author_name]", "Karen Jensen")
+    page.fill("input[name=title]", "Bænk ved Badesøen")
+    page.fill("textarea[name=text]", "Brev: Der mangler en bænk ved Badesøen til os ældre.")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").last.click()
+    contribution = Contribution.objects.get(title="Bænk ved Badesøen")
+    assert contribution.offline_source == "letter" and contribution.author is None
+    assert contribution.registered_by == manager
+    # The sender did not agree to publication: the name is not shown.
+    page.goto(live_server.url + da("participation:contribution", pk=contribution.pk))
+    assert "Der mangler en bænk" in page.content() and "Karen Jensen" not in page.content()
