@@ -304,3 +304,15 @@ def test_list_filters_by_feedback_status(client_for, process, make_user, citizen
     received = client_for(citizen).get(
         f"/deltag/{process.slug}/bidrag/?status=modtaget").content.decode()
     assert answered.title not in received and all(o.title in received for o in others)
+
+
+def test_list_search_finds_inflected_danish_words(client_for, process, citizen, settings,
+                                                   django_capture_on_commit_callbacks):
+    settings.FAELLES_RATE_LIMITS = {"contribute": (1000, 60)}
+    with django_capture_on_commit_callbacks(execute=True):  # the index is updated on commit
+        services.contribution_create(process=process, author=citizen, title="Flere bænke",
+                                     text="Vi savner bænke langs Kanalgaden.")
+        services.contribution_create(process=process, author=citizen, title="Lys på stierne",
+                                     text="Stierne i Vestskoven er mørke om vinteren.")
+    html = client_for(citizen).get(f"/deltag/{process.slug}/bidrag/?q=vestskovens").content.decode()
+    assert "Lys på stierne" in html and "Flere bænke" not in html

@@ -66,6 +66,7 @@ class ContributionFilters:
     sdg: int | None = None
     neighbourhood: str = ""
     status: str = ""
+    q: str = ""
     sort: str = "newest"
     seed: int = 0
     cursor: str = ""
@@ -77,7 +78,7 @@ class ContributionFilters:
 
         values = {
             "phase": self.phase or "", "pillar": self.pillar, "sdg": self.sdg or "",
-            "area": self.neighbourhood, "status": self.status,
+            "area": self.neighbourhood, "status": self.status, "q": self.q,
             "sort": self.sort if self.sort != "newest" else "",
             "seed": self.seed if self.sort == "random" else "",
         }
@@ -108,6 +109,7 @@ def parse_filters(params: Any, *, seed: int) -> ContributionFilters:
         sdg=_int(params.get("sdg")),
         neighbourhood=(params.get("area") or "")[:30],
         status=(params.get("status") or "")[:40],
+        q=(params.get("q") or "").strip()[:200],
         sort=sort if sort in SORTS else "newest",
         seed=seed,
         cursor=(params.get("after") or "")[:80],
@@ -134,6 +136,16 @@ def _filtered(process: Process, f: ContributionFilters) -> QuerySet[Contribution
         from faelles.feedback.selectors import filter_by_status
 
         qs = filter_by_status(qs, f.status)
+    if f.q:
+        # The site search index (Danish stemming on both databases), limited to this process by
+        # the filter above; the keyset order still applies to the matches.
+        from django.utils import translation
+
+        from faelles.search.selectors import search
+
+        hits = search(process.municipality_id, f.q, kinds=["participation.contribution"],
+                      lang=translation.get_language() or "da", limit=500)
+        qs = qs.filter(pk__in=[int(h.object_id) for h in hits if h.object_id.isdigit()])
     return qs
 
 
