@@ -246,7 +246,12 @@ def similar(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    contribution = _contribution(request, pk)
+    return _contribution_page(request, _contribution(request, pk), CommentForm())
+
+
+def _contribution_page(request: HttpRequest, contribution: Contribution, comment_form: Any,
+                       status: int = 200) -> HttpResponse:
+    """The contribution page; also shown again, with the typed comment, after a failed comment."""
     user = request.user
     return render(request, "participation/contribution_detail.html", {
         "c": contribution, "process": contribution.process,
@@ -261,8 +266,8 @@ def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_withdraw": can(user, "participation.withdraw_contribution", contribution),
         "may_moderate": can(user, "participation.moderate_contribution", contribution),
         "may_redact": can(user, "participation.redact_contribution", contribution),
-        "comment_form": CommentForm(),
-    })
+        "comment_form": comment_form,
+    }, status=status)
 
 
 def _support_response(request: HttpRequest, contribution: Contribution) -> HttpResponse:
@@ -321,17 +326,7 @@ def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
             url = None
         if url:
             return redirect(url)
-    return render(request, "participation/contribution_detail.html", {
-        "c": contribution, "process": contribution.process,
-        # What the contribution led to (the feedback loop), and whether the visitor follows it.
-        "trace": contribution_trace(contribution) if contribution.is_public else None,
-        "following": is_following(user=request.user, target=contribution),
-        "comments": selectors.comment_tree(contribution=contribution),
-        "supported": selectors.user_supports(user=request.user, contribution=contribution),
-        "may_support": can(request.user, "participation.support_contribution", contribution),
-        "may_comment": True, "comment_form": form,
-        "may_edit": False, "may_withdraw": False, "may_moderate": False,
-    }, status=400)
+    return _contribution_page(request, contribution, form, status=400)
 
 
 @login_required
