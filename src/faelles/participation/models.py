@@ -9,6 +9,7 @@ pages never COUNT over joins. Texts are markdown, rendered with the `|markdown` 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from functools import cached_property
 
 from django.conf import settings
@@ -19,6 +20,11 @@ from django.utils.translation import gettext_lazy as _
 from faelles.core.links import path_for
 from faelles.core.models import MunicipalOwned
 from faelles.participation.phases import PhaseType, is_running
+
+
+def new_shuffle_key() -> int:
+    """A random position for the "random" list order (31 bits fit every database's integer)."""
+    return secrets.randbelow(2**31)
 
 
 class Neighbourhood(models.TextChoices):
@@ -241,6 +247,16 @@ class Contribution(MunicipalOwned):
     )
     image = models.ImageField(_("image"), upload_to="participation/contributions/", blank=True)
     image_alt = models.CharField(_("image description (alt text)"), max_length=300, blank=True)
+    # A PDF or picture the author attaches (stored under a generated name, never the user's).
+    attachment = models.FileField(
+        _("attachment"), upload_to="participation/attachments/", blank=True
+    )
+    attachment_type = models.CharField(max_length=50, blank=True, editable=False)
+    attachment_size = models.PositiveIntegerField(default=0, editable=False)
+    # Plain-text excerpt kept with the row so list pages never render markdown per card.
+    excerpt = models.CharField(_("excerpt"), max_length=240, blank=True, editable=False)
+    # The "random" order walks this column from a per-visitor starting point (keyset, O(page)).
+    shuffle_key = models.PositiveIntegerField(default=new_shuffle_key, editable=False)
     publish_name = models.BooleanField(
         _("show my name"), default=True,
         help_text=_("When off, the contribution is shown without your name."),
@@ -286,6 +302,8 @@ class Contribution(MunicipalOwned):
             models.Index(fields=["process", "-support_count", "-id"], name="contrib_supported"),
             models.Index(fields=["process", "-comment_count", "-id"], name="contrib_commented"),
             models.Index(fields=["municipality", "-created_at", "-id"], name="contrib_muni_new"),
+            models.Index(fields=["process", "shuffle_key", "id"], name="contrib_shuffle"),
+            models.Index(fields=["author", "-created_at", "-id"], name="contrib_author_new"),
         ]
 
     def __str__(self) -> str:
