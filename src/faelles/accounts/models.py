@@ -211,3 +211,26 @@ class MunicipalityPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.municipality)
+
+
+class Draft(MunicipalOwned):
+    """What a person has typed in a long form but not sent yet (autosave), so closing the tab or
+    changing device loses nothing. One row per person, municipality and form; only the person
+    ever reads it. Deleted when the form is sent, when discarded, or after DRAFT_DAYS untouched
+    (faelles.accounts.privacy)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="drafts")
+    key = models.CharField(_("form"), max_length=80)
+    data = models.JSONField(_("text typed"), default=dict)
+    updated_at = models.DateTimeField(_("saved"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("draft")
+        verbose_name_plural = _("drafts")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "municipality", "key"], name="unique_draft")
+        ]
+        indexes = [models.Index(fields=["updated_at"], name="draft_updated")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.key}"

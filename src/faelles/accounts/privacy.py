@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from faelles.accounts.models import (
     ConsentRecord,
+    Draft,
     OrganisationMembership,
     Role,
     User,
@@ -45,6 +46,10 @@ LABELS = {
     "text": _("Text"),
     "enabled": _("Switched on"),
     "devices": _("Code apps"),
+    "drafts": _("Drafts not yet sent"),
+    "form": _("Form"),
+    "fields": _("Text typed"),
+    "updated_at": _("Saved"),
 }
 
 
@@ -78,6 +83,12 @@ def export(user: User) -> dict[str, Any]:
             for c in consents
         ],
         "two_factor": _two_factor(user),
+        "drafts": [
+            {"form": d.key, "municipality": d.municipality.name, "updated_at": d.updated_at,
+             "fields": d.data}
+            for d in Draft.objects.filter(user=user).select_related("municipality")
+            .order_by("updated_at", "id")
+        ],
     }
 
 
@@ -121,8 +132,17 @@ def _erase_unconfirmed(now: dt.datetime) -> int:
     return len(batch)
 
 
+def _erase_old_drafts(now: dt.datetime) -> int:
+    from faelles.accounts.drafts import DRAFT_DAYS
+
+    cutoff = now - dt.timedelta(days=DRAFT_DAYS)
+    deleted, _counts = Draft.objects.filter(updated_at__lt=cutoff).delete()
+    return deleted
+
+
 def facts(municipality: Any) -> list[tuple[Any, Any]]:
     """Settings shown on the privacy page."""
+    from faelles.accounts.drafts import DRAFT_DAYS
     from faelles.accounts.models import MunicipalityPolicy
 
     policy = (MunicipalityPolicy.objects.filter(pk=getattr(municipality, "pk", None)).first()
@@ -130,6 +150,8 @@ def facts(municipality: Any) -> list[tuple[Any, Any]]:
     return [
         (_("Unconfirmed accounts are deleted after"),
          _("%(days)d days") % {"days": UNCONFIRMED_DAYS}),
+        (_("Drafts you have not sent are deleted after"),
+         _("%(days)d days") % {"days": DRAFT_DAYS}),
         (_("Two-factor login required for staff"),
          _("yes") if policy.require_staff_two_factor else _("no, but staff can switch it on")),
         (_("Hearing responses are anonymised after"),
@@ -180,6 +202,15 @@ RETENTION = [
         legal_basis=_("Legal obligation, GDPR art. 6(1)(c)"),
         keep=_("Until the account is deleted."),
         order=40,
+    ),
+    RetentionRule(
+        key="accounts.drafts",
+        data=_("Drafts: text you have typed in a long form but not sent yet"),
+        purpose=_("Keeping what you write if the page closes, also on another device"),
+        legal_basis=_("Public task, GDPR art. 6(1)(e)"),
+        keep=_("Until you send or discard it; at most 30 days after you last typed in it."),
+        run=_erase_old_drafts,
+        order=45,
     ),
     RetentionRule(
         key="accounts.two_factor",

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.utils.translation import pgettext_lazy
 
-from faelles.accounts import otp_views, views
+from faelles.accounts import drafts, otp_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -31,6 +31,9 @@ urlpatterns = [
     path(pgettext_lazy("url", "account/delete/"), views.delete_account, name="delete_account"),
     path(pgettext_lazy("url", "account/deleted/"), views.account_deleted, name="account_deleted"),
     path(pgettext_lazy("url", "account/consent/"), views.consents, name="consents"),
+    path(pgettext_lazy("url", "account/draft/"), drafts.save_view, name="draft_save"),
+    path(pgettext_lazy("url", "account/draft/discard/"), drafts.discard_view,
+         name="draft_discard"),
     path(pgettext_lazy("url", "account/two-factor/"), otp_views.otp_setup, name="otp_setup"),
     path(pgettext_lazy("url", "account/two-factor/off/"), otp_views.otp_disable,
          name="otp_disable"),

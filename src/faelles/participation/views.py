@@ -21,6 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from faelles.accounts import drafts
 from faelles.accounts.models import Organisation
 from faelles.core.access import access_object
 from faelles.core.forms import already_submitted, submit_once
@@ -194,6 +195,7 @@ def contribution_create(request: HttpRequest, slug: str) -> HttpResponse:
     if not kwargs["kinds"]:
         messages.info(request, _("This process does not take contributions now."))
         return redirect(process.get_absolute_url())
+    autosave = drafts.autosave_for(request, drafts.key_for("contribution", process.pk))
     if request.method == "POST":
         if previous := already_submitted(request.POST):
             return redirect(previous)
@@ -218,6 +220,7 @@ def contribution_create(request: HttpRequest, slug: str) -> HttpResponse:
                     protected_address=data.get("protected_address", False),
                     paragraph=paragraphs.get(data.get("paragraph") or 0),
                 )
+                autosave.delete()
                 return contribution.get_absolute_url()
 
             try:
@@ -229,9 +232,9 @@ def contribution_create(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("Thank you. Your contribution is published."))
                 return redirect(url)
     else:
-        form = ContributionForm(**kwargs)
+        form = ContributionForm(initial=autosave.initial, **kwargs)
     return render(request, "participation/contribution_form.html",
-                  {"process": process, "form": form,
+                  {"process": process, "form": form, "autosave": autosave,
                    "edit_minutes": settings.FAELLES_EDIT_GRACE_MINUTES},
                   status=400 if form.errors else 200)
 
