@@ -21,38 +21,24 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stack import (
+    CONF_NGINX_PORT,
+    CONF_WEB_PORTS,
+    nginx_prefix,
+    remove_prefix,
+    stack_env,
+    start_gunicorn,
+    start_nginx,
+    start_worker,
+    stop,
+    wait_ready,
+)
 from throughput import port_in_use, wrk
 
-ROOT = Path(__file__).resolve().parent.parent
-VENV = ROOT / ".venv" / "bin"
-NGINX_PORT, WEB_PORTS = 18800, (18801, 18802)
-
-
-def wait_ready(url: str, proc: subprocess.Popen, seconds: float = 40) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            with urllib.request.urlopen(url, timeout=3):  # noqa: S310 - loopback http
-                return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
-
-
-def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    if proc.poll() is None:
-        proc.send_signal(sig)
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+NGINX_PORT, WEB_PORTS = CONF_NGINX_PORT, CONF_WEB_PORTS
 
 
 def main() -> None:
@@ -69,31 +55,19 @@ def main() -> None:
     for port in (NGINX_PORT, *WEB_PORTS):
         if port_in_use(port):
             raise SystemExit(f"127.0.0.1:{port} is in use")
-    env = dict(os.environ, CONN_MAX_AGE=os.environ.get("CONN_MAX_AGE", "600"), LOG_LEVEL="WARNING")
-    if env.get("FAELLES_VAR_DIR"):
-        env["FAELLES_VAR_DIR"] = str((ROOT / env["FAELLES_VAR_DIR"]).resolve())
-    prefix = Path(tempfile.mkdtemp(prefix="faelles-nginx-"))
-    (prefix / "tmp").mkdir()
-    static_root = Path(env.get("FAELLES_VAR_DIR", ROOT / "var")) / "static"
-    conf = (ROOT / "bench" / "deploy" / "nginx.conf").read_text().replace(
-        "STATIC_ROOT", str(static_root))
-    (prefix / "nginx.conf").write_text(conf)
+    env = stack_env()
+    prefix = nginx_prefix(env)
     procs: list[tuple[str, subprocess.Popen, int]] = []
     ok = False
     try:
         for port in WEB_PORTS:
-            web = subprocess.Popen(
-                [str(VENV / "gunicorn"), "faelles.config.wsgi:application", "--workers",
-                 str(args.workers), "--worker-class", "sync", "--bind", f"127.0.0.1:{port}",
-                 "--log-level", "warning"], env=env, cwd=ROOT)
+            web = start_gunicorn(port, env, workers=args.workers)
             procs.append((f"gunicorn :{port}", web, signal.SIGTERM))
-        worker = subprocess.Popen([str(VENV / "faelles"), "worker"], env=env, cwd=ROOT,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        worker = start_worker(env)
         procs.append(("task worker", worker, signal.SIGTERM))
         for (_label, web, _sig), port in zip(procs[:2], WEB_PORTS, strict=True):
             wait_ready(f"http://127.0.0.1:{port}/", web)
-        nginx = subprocess.Popen(["nginx", "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
-                                 cwd=prefix)
+        nginx = start_nginx(prefix)
         procs.append(("nginx", nginx, signal.SIGQUIT))
         wait_ready(f"http://127.0.0.1:{NGINX_PORT}/", nginx)
         print(f"nginx 127.0.0.1:{NGINX_PORT} -> gunicorn {WEB_PORTS} ({args.workers} sync "
@@ -128,7 +102,7 @@ def main() -> None:
     finally:
         for _label, proc, sig in reversed(procs):
             stop(proc, sig)
-        shutil.rmtree(prefix, ignore_errors=True)
+        remove_prefix(prefix)
     sys.exit(0 if ok else 1)
 
 
