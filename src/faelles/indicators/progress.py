@@ -212,6 +212,10 @@ def _series(
     """
     if isinstance(observations, (str, bytes)):
         raise ProgressError("observations must be (year, value) pairs or a {year: value} mapping")
+    if isinstance(observations, dict) and _plain_years_and_floats(observations):
+        # The recompute of 100,000 series passes dicts read from the database: the checks
+        # below would only confirm what this one pass in C already did.
+        return sorted(observations.items())
     items = observations.items() if isinstance(observations, Mapping) else observations
     by_year: dict[int, float] = {}
     try:
@@ -234,6 +238,15 @@ def _series(
             "observations must be (year, value) pairs or a {year: value} mapping"
         ) from None
     return sorted(by_year.items())
+
+
+def _plain_years_and_floats(observations: dict[Any, Any]) -> bool:
+    # Exactly int keys (not bool) and finite float values: what `_series` would accept as is.
+    return (
+        all(type(year) is int for year in observations)
+        and all(type(value) is float for value in observations.values())
+        and all(map(math.isfinite, observations.values()))
+    )
 
 
 # --- arithmetic guards --------------------------------------------------------------------------
