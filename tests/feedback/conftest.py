@@ -13,6 +13,23 @@ from faelles.participation.models import Contribution, Phase, Process
 
 
 @pytest.fixture
+def make_user(make_user: Any) -> Any:
+    """People who have said yes to e-mails about their input: these tests are about the e-mails
+    people asked for. `email_consent=False` makes someone who has not (tests/feedback/
+    test_consent_email.py)."""
+    from faelles.accounts.consent import consent_set
+    from faelles.accounts.models import ConsentKind
+
+    def factory(*args: Any, email_consent: bool = True, **kwargs: Any) -> Any:
+        user = make_user(*args, **kwargs)
+        if email_consent:
+            consent_set(user=user, kind=ConsentKind.EMAIL_NOTIFICATIONS, granted=True)
+        return user
+
+    return factory
+
+
+@pytest.fixture
 def make_process(municipality: Any) -> Any:
     def factory(phase_type: str = "idea_collection", *, slug: str = "ideer", days: int = 30,
                 running: bool = True, **extra: Any) -> Process:

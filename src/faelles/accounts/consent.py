@@ -92,6 +92,21 @@ def has_consent(user: Any, kind: str) -> bool:
     return bool(record and record["granted"] and record["version"] == TEXTS[kind].version)
 
 
+def users_with_consent(user_ids: Any, kind: str) -> set[int]:
+    """Of these accounts, those who have said yes to the current version of the text: one query
+    for any number of people (e.g. everyone an event is sent to)."""
+    ids = set(user_ids)
+    if not ids:
+        return set()
+    latest: dict[int, tuple[str, bool]] = {}
+    rows = (ConsentRecord.objects.filter(user_id__in=ids, kind=kind)
+            .order_by("user_id", "-at", "-id").values_list("user_id", "version", "granted"))
+    for user_id, version, granted in rows:
+        latest.setdefault(user_id, (version, granted))
+    version = TEXTS[kind].version
+    return {uid for uid, (v, granted) in latest.items() if granted and v == version}
+
+
 def needs_consent_answer(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and any(
         s.needs_answer for s in consent_states(user)

@@ -25,7 +25,7 @@ class RegistrationForm(IdempotentFormMixin, forms.Form):
     )
     password1 = forms.CharField(
         label=_("Password"), strip=False,
-        help_text=_("At least 10 characters. Avoid common words and numbers only."),
+        help_text=_("At least 12 characters. Avoid common words and numbers only."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(

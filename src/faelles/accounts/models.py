@@ -75,6 +75,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def email_confirmed(self) -> bool:
         return self.email_confirmed_at is not None
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A new password on an existing account (reset, change, admin, changepassword) is always
+        # told to the person by e-mail (ASVS 2.5.5). Django keeps the raw password in
+        # `_password` only when set_password() was called, not when a hash is upgraded at login.
+        changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if changed:
+            from faelles.accounts.services import send_password_changed_email
+
+            send_password_changed_email(user=self)
+
 
 class Role(models.Model):
     """A user's role in one municipality. Every account is a citizen without a row."""

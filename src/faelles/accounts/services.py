@@ -43,6 +43,19 @@ def send_confirmation_email(*, user: User, base_url: str) -> None:
     transaction.on_commit(lambda: send_email.enqueue(to=[user.email], subject=subject, body=body))
 
 
+def send_password_changed_email(*, user: User) -> None:
+    """The security notice after a password change or reset. Always sent: it is not one of the
+    optional e-mails that need consent (it protects the account, GDPR art. 32)."""
+    if not user.email:
+        return
+    with translation.override(user.language):
+        context = {"user": user, "reset_link": site_base_url(None).rstrip("/")
+                   + path_for("accounts:password_reset")}
+        subject = render_to_string("accounts/email/password_changed_subject.txt", context).strip()
+        body = render_to_string("accounts/email/password_changed_body.txt", context)
+    transaction.on_commit(lambda: send_email.enqueue(to=[user.email], subject=subject, body=body))
+
+
 def user_register(*, email: str, password: str, name: str, language: str, base_url: str) -> User:
     user = User.objects.create_user(email=email, password=password, name=name, language=language)
     send_confirmation_email(user=user, base_url=base_url)

@@ -454,8 +454,9 @@ def notify(
     *, municipality_id: int, event_key: str, kind: str, recipient_ids: Iterable[int],
     message: Any, url: str, extra: str = "",
 ) -> list[Outbox]:
-    """Tell each recipient once: a notification on the site and, unless they chose otherwise,
-    an e-mail (now, or in the daily or weekly digest).
+    """Tell each recipient once: a notification on the site and, if they have consented to
+    e-mails about their input and not chosen otherwise, an e-mail (now, or in the daily or
+    weekly digest).
 
     `message()` returns (subject, line) and is called in each recipient's language. The unique
     (event, recipient) constraints make a repeated call harmless. Mail is enqueued; the task
@@ -466,8 +467,13 @@ def notify(
     ids = set(recipient_ids)
     if not ids:
         return []
+    from faelles.accounts.consent import users_with_consent
+    from faelles.accounts.models import ConsentKind
+
     users = list(get_user_model().objects.filter(pk__in=ids, is_active=True))
     prefs = preferences_of(ids)
+    # Optional e-mails rest on consent (GDPR art. 6(1)(a)); the site notification does not.
+    may_email = users_with_consent(ids, ConsentKind.EMAIL_NOTIFICATIONS)
     texts: dict[str, tuple[str, str]] = {}
     for lang in ("da", "en"):
         with translation.override(lang):
@@ -482,7 +488,8 @@ def notify(
                       "url": url},
         )
         frequency = prefs.get((user.pk, kind), Frequency.IMMEDIATELY)
-        if frequency == Frequency.NEVER or not user.email_confirmed:
+        if (frequency == Frequency.NEVER or not user.email_confirmed
+                or user.pk not in may_email):
             continue
         if Outbox.objects.filter(event_key=event_key, recipient=user).exists():
             continue
