@@ -320,6 +320,7 @@ class EventKind(models.TextChoices):
     INITIATIVE = "initiative", _("progress of initiatives")
     HEARING_CLOSING = "hearing_closing", _("hearings about to close")
     PHASE = "phase", _("a process entering a new phase")
+    MODERATION = "moderation", _("a moderator hiding something you wrote")
 
 
 class Frequency(models.TextChoices):

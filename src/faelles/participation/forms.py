@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from faelles.core.forms import IdempotentFormMixin
-from faelles.core.uploads import clean_image
+from faelles.core.uploads import clean_document, clean_image
 from faelles.participation.models import (
     ContributionKind,
     Neighbourhood,
@@ -25,7 +25,45 @@ from faelles.participation.services import (
 )
 
 
-class ContributionForm(IdempotentFormMixin):
+class AttachmentMixin(forms.Form):
+    """An optional PDF or picture, checked by content (faelles.core.uploads.clean_document).
+
+    A browser cannot keep a chosen file when a form comes back with errors, so the message says
+    to choose it again; every other field keeps what was typed.
+    """
+
+    attachment = forms.FileField(
+        label=_("Attach a file (optional)"), required=False,
+        help_text=_("A PDF or a picture, at most 10 MB."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cleaned_attachment: Any = None
+        # The file comes last, whatever the order of the form's own fields.
+        rest = [n for n in self.fields if n not in ("attachment", "remove_attachment")]
+        self.order_fields([*rest, "attachment", "remove_attachment"])
+
+    def clean_attachment(self) -> Any:
+        upload = self.cleaned_data.get("attachment")
+        if upload:
+            try:
+                self.cleaned_attachment = clean_document(upload)
+            except ValidationError as exc:
+                raise ValidationError(
+                    _("%(problem)s Choose the file again. The rest of what you wrote is kept.")
+                    % {"problem": " ".join(exc.messages)},
+                    code=exc.code or "invalid",
+                ) from exc
+        return upload
+
+    @property
+    def file_lost(self) -> bool:
+        """A file was sent but the form came back: the person must choose it again."""
+        return bool(self.is_bound and self.errors and self.files.get("attachment"))
+
+
+class ContributionForm(AttachmentMixin, IdempotentFormMixin):
     kind = forms.ChoiceField(label=_("What kind of contribution is it?"), choices=(),
                              widget=forms.RadioSelect)
     question = forms.TypedChoiceField(label=_("Which question do you answer?"), choices=(),
@@ -127,11 +165,26 @@ class ContributionForm(IdempotentFormMixin):
         return data
 
 
-class ContributionEditForm(forms.Form):
+class ContributionEditForm(AttachmentMixin, forms.Form):
     title = forms.CharField(label=_("Title"), min_length=TITLE_MIN, max_length=TITLE_MAX)
     text = forms.CharField(
         label=_("Your contribution"), max_length=TEXT_MAX, min_length=10,
         widget=forms.Textarea(attrs={"rows": 10}), validators=[validate_markdown_text],
+    )
+    remove_attachment = forms.BooleanField(label=_("Remove the attached file"), required=False)
+
+    def __init__(self, *args: Any, has_attachment: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if has_attachment:
+            self.fields["attachment"].label = _("Replace the attached file (optional)")
+        else:
+            del self.fields["remove_attachment"]
+
+
+class CommentEditForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your comment"), max_length=COMMENT_MAX, min_length=2,
+        widget=forms.Textarea(attrs={"rows": 4}), validators=[validate_markdown_text],
     )
 
 
@@ -167,7 +220,7 @@ class ModerationForm(forms.Form):
         return data
 
 
-class OfflineContributionForm(IdempotentFormMixin):
+class OfflineContributionForm(AttachmentMixin, IdempotentFormMixin):
     """Staff type in a letter, e-mail, phone call or workshop note so it gets an answer."""
 
     offline_source = forms.ChoiceField(

@@ -109,6 +109,11 @@ def not_withdrawn(user: Any, obj: Any = None) -> bool:
 
 
 @rules.predicate
+def not_hidden(user: Any, obj: Any = None) -> bool:
+    return obj is not None and not obj.is_hidden
+
+
+@rules.predicate
 def has_open_places_or_waiting_list(user: Any, meeting: Any = None) -> bool:
     return meeting is not None and meeting.end > _now()
 
@@ -153,6 +158,9 @@ rules.add_perm("participation.register_meeting",
 # One's own contribution: edit within the grace period, withdraw while not withdrawn.
 rules.add_perm("participation.change_contribution", is_author & within_edit_grace & not_withdrawn)
 rules.add_perm("participation.withdraw_contribution", is_author & not_withdrawn)
+# One's own comment (on a contribution or a paragraph): edit within the same grace period, not
+# once a moderator has hidden it. A verb of its own: "change_comment" is the back-office's.
+rules.add_perm("participation.edit_comment", is_author & within_edit_grace & not_hidden)
 rules.add_perm("participation.report_contribution", rules.is_authenticated)
 rules.add_perm("participation.report_comment", rules.is_authenticated)
 

@@ -235,12 +235,21 @@ class CommentNode:
 MAX_DEPTH = 3
 
 
+# The columns a thread shows (and the rules for editing ask): a page of 200 comments builds
+# 400 model instances, and the author's other columns (password hash, e-mail ...) are not needed.
+THREAD_FIELDS = (
+    "id", "municipality_id", "contribution_id", "paragraph_id", "parent_id", "author_id",
+    "text", "created_at", "edited_at", "is_hidden", "hidden_reason", "is_example",
+    "author__id", "author__name",
+)
+
+
 def comment_tree(*, contribution: Contribution) -> list[CommentNode]:
     """All comments in one query, arranged as threads. Replies deeper than MAX_DEPTH are shown
     at the last level, so a long thread stays readable on a phone."""
     return _tree(list(
         Comment.objects.filter(contribution=contribution).select_related("author")
-        .order_by("created_at", "id")
+        .only(*THREAD_FIELDS).order_by("created_at", "id")
     ))
 
 
@@ -288,7 +297,7 @@ def draft_page(*, process: Process, number: int) -> DraftPage | None:
         p.version = version
     comments = list(
         Comment.objects.filter(paragraph__version=version).select_related("author")
-        .order_by("created_at", "id")
+        .only(*THREAD_FIELDS).order_by("created_at", "id")
     )
     by_paragraph: dict[int, list[Comment]] = {}
     for c in comments:

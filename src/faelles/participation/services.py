@@ -39,6 +39,7 @@ from faelles.participation.models import (
     Support,
 )
 from faelles.participation.rules import effective_roles
+from faelles.participation.selectors import excerpt as _excerpt_of
 
 TITLE_MIN, TITLE_MAX = 5, 160
 TEXT_MIN, TEXT_MAX = 10, 10_000
@@ -276,6 +277,29 @@ def _check_organisation(user: User, organisation: Organisation | None, process: 
         )
 
 
+def _set_excerpt(contribution: Contribution) -> None:
+    """The stored plain-text excerpt follows the public text (the original or the redaction),
+    so list pages never render markdown per card."""
+    contribution.excerpt = _excerpt_of(contribution.public_text)[:240]
+
+
+def _save_attachment(contribution: Contribution, attachment: CleanFile | None) -> None:
+    """Store a cleaned upload (generated name, type read from the content) with its type and
+    size; the caller saves the row."""
+    if attachment is None:
+        return
+    contribution.attachment.save(attachment.name, attachment.content, save=False)
+    contribution.attachment_type = attachment.content_type
+    contribution.attachment_size = attachment.content.size
+
+
+def _delete_file_on_commit(storage: Any, name: str) -> None:
+    """Remove a replaced or removed file once the row no longer points to it (never before:
+    a rolled-back transaction would leave the row pointing to nothing)."""
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def _save_image(contribution: Contribution, image: CleanFile | None, image_alt: str) -> None:
     if image is None:
         return
@@ -304,6 +328,7 @@ def contribution_create(
     publish_name: bool = True,
     protected_address: bool = False,
     paragraph: Paragraph | None = None,
+    attachment: CleanFile | None = None,
 ) -> Contribution:
     phase = contribution_phase(process=process, user=author, kind=kind)
     if phase is None:
@@ -328,6 +353,8 @@ def contribution_create(
             protected_address=protected_address, paragraph=paragraph,
         )
         _save_image(contribution, image, image_alt)
+        _save_attachment(contribution, attachment)
+        _set_excerpt(contribution)
         contribution.save()
         if pillars:
             contribution.pillars.set(
@@ -353,6 +380,7 @@ def contribution_register_offline(
     meeting: Meeting | None = None,
     neighbourhood: str = "",
     created_at: dt.datetime | None = None,
+    attachment: CleanFile | None = None,
 ) -> Contribution:
     """Staff register a letter, phone call or workshop note so it gets an answer like any other."""
     _require(registered_by, "participation.register_offline_process", process,
@@ -360,15 +388,19 @@ def contribution_register_offline(
     if not offline_source:
         raise ParticipationError(_("Say how the contribution was received."),
                                  field="offline_source")
+    title, text = _clean_title(title), _clean_text(text)
     with transaction.atomic():
-        contribution = Contribution.objects.create(
+        contribution = Contribution(
             municipality_id=process.municipality_id, process=process,
             phase=process.current_phase(), kind=kind, author=None,
             registered_by=registered_by, offline_source=offline_source,
             offline_author_name=offline_author_name.strip(), publish_name=publish_name,
-            meeting=meeting, title=_clean_title(title), text=_clean_text(text),
+            meeting=meeting, title=title, text=text,
             neighbourhood=neighbourhood, created_at=created_at or timezone.now(),
         )
+        _save_attachment(contribution, attachment)
+        _set_excerpt(contribution)
+        contribution.save()
         Process.objects.filter(pk=process.pk).update(contribution_count=F("contribution_count") + 1)
         audit_log(actor=registered_by, action="register_offline", obj=contribution,
                   after=snapshot(contribution))
@@ -378,22 +410,40 @@ def contribution_register_offline(
 
 def contribution_edit(
     *, contribution: Contribution, user: User, title: str, text: str,
-    neighbourhood: str | None = None,
+    neighbourhood: str | None = None, attachment: CleanFile | None = None,
+    remove_attachment: bool = False,
 ) -> Contribution:
-    """The author corrects a contribution within FAELLES_EDIT_GRACE_MINUTES of sending it."""
+    """The author corrects a contribution within FAELLES_EDIT_GRACE_MINUTES of sending it:
+    title, text, area, and the attached file (replace it, or remove it)."""
     if not can(user, "participation.change_contribution", contribution):
         raise ParticipationError(
             _("You can edit a contribution only within %(minutes)d minutes of sending it.")
             % {"minutes": settings.FAELLES_EDIT_GRACE_MINUTES},
             code="grace_over",
         )
-    contribution.title = _clean_title(title)
-    contribution.text = _clean_text(text)
-    if neighbourhood is not None:
-        contribution.neighbourhood = neighbourhood
-    contribution.edited_at = timezone.now()
-    contribution.save(update_fields=["title", "text", "neighbourhood", "edited_at"])
-    _reindex(contribution)
+    title, text = _clean_title(title), _clean_text(text)
+    with transaction.atomic():
+        before = snapshot(contribution)
+        contribution.title = title
+        contribution.text = text
+        if neighbourhood is not None:
+            contribution.neighbourhood = neighbourhood
+        fields = ["title", "text", "neighbourhood", "edited_at", "excerpt"]
+        old_file = contribution.attachment.name or ""
+        if attachment is not None or (remove_attachment and old_file):
+            contribution.attachment = None
+            contribution.attachment_type, contribution.attachment_size = "", 0
+            _save_attachment(contribution, attachment)
+            fields += ["attachment", "attachment_type", "attachment_size"]
+            _delete_file_on_commit(contribution.attachment.storage, old_file)
+        _set_excerpt(contribution)
+        contribution.edited_at = timezone.now()
+        contribution.save(update_fields=fields)
+        # The author's own change is recorded like staff changes, so a moderator handling a
+        # report can see what the text was when it was reported.
+        audit_log(actor=user, action="edit", obj=contribution, before=before,
+                  after=snapshot(contribution))
+        _reindex(contribution)
     return contribution
 
 
@@ -461,6 +511,30 @@ def paragraph_comment_create(
     return comment
 
 
+def comment_edit(*, comment: Comment, user: User, text: str) -> Comment:
+    """The author corrects a comment (on a contribution or on a paragraph) within
+    FAELLES_EDIT_GRACE_MINUTES of writing it, unless a moderator has hidden it."""
+    if not can(user, "participation.edit_comment", comment):
+        raise ParticipationError(
+            _("You can edit a comment only within %(minutes)d minutes of writing it.")
+            % {"minutes": settings.FAELLES_EDIT_GRACE_MINUTES},
+            code="grace_over",
+        )
+    text = _clean_text(text, minimum=2, maximum=COMMENT_MAX)
+    with transaction.atomic():
+        # Locked, so a moderator hiding it at the same moment is not overwritten.
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if locked.is_hidden:
+            raise ParticipationError(_("A moderator has hidden this comment."), code="hidden")
+        before = snapshot(locked)
+        locked.text = text
+        locked.edited_at = timezone.now()
+        locked.save(update_fields=["text", "edited_at"])
+        audit_log(actor=user, action="edit", obj=locked, before=before, after=snapshot(locked))
+    comment.text, comment.edited_at = locked.text, locked.edited_at
+    return comment
+
+
 def contribution_redact(
     *, staff: User, contribution: Contribution, text: str, reason: str
 ) -> Contribution:
@@ -476,7 +550,8 @@ def contribution_redact(
         before = snapshot(contribution)
         contribution.redacted_text = text
         contribution.redaction_reason = reason if text else ""
-        contribution.save(update_fields=["redacted_text", "redaction_reason"])
+        _set_excerpt(contribution)
+        contribution.save(update_fields=["redacted_text", "redaction_reason", "excerpt"])
         audit_log(actor=staff, action="redact", obj=contribution, before=before,
                   after=snapshot(contribution), reason=reason)
         _reindex(contribution)
@@ -658,7 +733,50 @@ def moderation_hide(
                   after=snapshot(locked), reason=reason)
         if isinstance(locked, Contribution):
             _reindex(locked)
+        if not was_hidden and locked.author_id is not None:
+            # After commit: the author is never told about a hiding that was rolled back.
+            transaction.on_commit(lambda: _notify_hidden(locked, reason))
     target.is_hidden, target.hidden_reason = True, reason
+
+
+def _notify_hidden(target: Contribution | Comment, reason: str) -> None:
+    """Tell the author what a moderator hid and why (site notification, e-mail per their
+    preferences), with a link to the item."""
+    from django.utils import translation
+
+    from faelles.core.links import path_for
+    from faelles.feedback.models import EventKind
+    from faelles.feedback.services import notify
+
+    with translation.override("da"):
+        if isinstance(target, Contribution):
+            url = path_for("participation:contribution", pk=target.pk)
+            title = target.title
+        elif target.contribution_id is not None:
+            url = (path_for("participation:contribution", pk=target.contribution_id)
+                   + f"#comment-{target.pk}")
+            title = target.contribution.title
+        else:
+            version = target.paragraph.version
+            url = (path_for("participation:draft", slug=version.process.slug,
+                            number=version.number) + f"#comment-{target.pk}")
+            title = f"{version.title}, {target.paragraph.key}"
+
+    def message() -> tuple[str, str]:
+        if isinstance(target, Contribution):
+            return (_("A moderator has hidden your contribution"),
+                    _("A moderator has hidden your contribution “%(title)s”. Reason: "
+                      "%(reason)s") % {"title": title, "reason": reason})
+        return (_("A moderator has hidden your comment"),
+                _("A moderator has hidden your comment on “%(title)s”. Reason: %(reason)s")
+                % {"title": title, "reason": reason})
+
+    kind = "contribution" if isinstance(target, Contribution) else "comment"
+    notify(
+        municipality_id=target.municipality_id, kind=EventKind.MODERATION,
+        event_key=f"hidden:{kind}:{target.pk}:{timezone.now().timestamp():.0f}",
+        recipient_ids=[target.author_id], message=message, url=url,
+    )
 
 
 def moderation_dismiss(*, moderator: User, report: Report, reason: str = "") -> Report:

@@ -32,6 +32,8 @@ urlpatterns = [
          name="meeting_cancel"),
     path(pgettext_lazy("url", "participate/meeting/<int:pk>/calendar.ics"), views.meeting_ics,
          name="meeting_ics"),
+    path(pgettext_lazy("url", "participate/comment/<int:pk>/edit/"), views.comment_edit,
+         name="comment_edit"),
     path(pgettext_lazy("url", "participate/paragraph/<int:pk>/comment/"),
          views.paragraph_comment, name="paragraph_comment"),
     path(pgettext_lazy("url", "participate/paragraph-comment/<int:comment_pk>/report/"),

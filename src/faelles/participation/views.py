@@ -31,8 +31,10 @@ from faelles.core.tenancy import request_municipality
 from faelles.feedback.selectors import contribution_trace, statuses_of
 from faelles.feedback.services import is_following
 from faelles.participation import selectors, services
+from faelles.participation.formatting import DateFormatter, attachment_label
 from faelles.participation.forms import (
     BlueprintForm,
+    CommentEditForm,
     CommentForm,
     ContributionEditForm,
     ContributionForm,
@@ -64,11 +66,35 @@ def _process(request: HttpRequest, slug: str) -> Any:
     return process
 
 
-def _contribution(request: HttpRequest, pk: int) -> Contribution:
+def _contribution(request: HttpRequest, pk: int, *, for_page: bool = False) -> Contribution:
+    """The contribution with what the rules need (its process and phases); the page also gets
+    its tags. Actions (support, comment, report ...) skip the tags they never show."""
     qs = Contribution.objects.select_related(
         "process", "author", "on_behalf_of", "phase", "question", "meeting"
-    ).prefetch_related("pillars", "sdg_targets", "process__phases")
+    ).prefetch_related("process__phases")
+    if for_page:
+        qs = qs.select_related("paragraph").prefetch_related("pillars", "sdg_targets")
     return access_object(request, qs, "participation.view_contribution", pk=pk)
+
+
+def _thread_context(request: HttpRequest, threads: list[Any]) -> dict[str, Any]:
+    """What the comment thread template needs besides the comments, computed once per request:
+    a date formatter, the CSRF field (one token for every reply form) and which of the
+    visitor's own comments they may still edit (asked of the rules, for their comments only)."""
+    from django.template.backends.utils import csrf_input
+
+    user = request.user
+    editable: set[int] = set()
+    if user.is_authenticated:
+        stack = list(threads)
+        while stack:
+            node = stack.pop()
+            comment = node.comment
+            if comment.author_id == user.pk and can(user, "participation.edit_comment", comment):
+                editable.add(comment.pk)
+            stack.extend(node.replies)
+    return {"fmt_date": DateFormatter(), "csrf_field": csrf_input(request),
+            "editable_comments": editable}
 
 
 def _abilities(request: HttpRequest, process: Any) -> dict[str, bool]:
@@ -219,6 +245,7 @@ def contribution_create(request: HttpRequest, slug: str) -> HttpResponse:
                     publish_name=data.get("publish_name", True),
                     protected_address=data.get("protected_address", False),
                     paragraph=paragraphs.get(data.get("paragraph") or 0),
+                    attachment=form.cleaned_attachment,
                 )
                 autosave.delete()
                 return contribution.get_absolute_url()
@@ -249,19 +276,22 @@ def similar(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def contribution_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _contribution_page(request, _contribution(request, pk), CommentForm())
+    return _contribution_page(request, _contribution(request, pk, for_page=True), CommentForm())
 
 
 def _contribution_page(request: HttpRequest, contribution: Contribution, comment_form: Any,
                        status: int = 200) -> HttpResponse:
     """The contribution page; also shown again, with the typed comment, after a failed comment."""
     user = request.user
+    comments = selectors.comment_tree(contribution=contribution)
     return render(request, "participation/contribution_detail.html", {
         "c": contribution, "process": contribution.process,
+        "attachment_label": attachment_label(contribution) if contribution.attachment else "",
+        **_thread_context(request, comments),
         # What the contribution led to (the feedback loop), and whether the visitor follows it.
         "trace": contribution_trace(contribution) if contribution.is_public else None,
         "following": is_following(user=user, target=contribution),
-        "comments": selectors.comment_tree(contribution=contribution),
+        "comments": comments,
         "supported": selectors.user_supports(user=user, contribution=contribution),
         "may_support": can(user, "participation.support_contribution", contribution),
         "may_comment": can(user, "participation.comment_contribution", contribution),
@@ -304,7 +334,7 @@ def support(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment_create(request: HttpRequest, pk: int) -> HttpResponse:
-    contribution = _contribution(request, pk)
+    contribution = _contribution(request, pk, for_page=True)
     if previous := already_submitted(request.POST):
         return redirect(previous)
     form = CommentForm(request.POST)
@@ -338,23 +368,100 @@ def contribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     contribution = _contribution(request, pk)
     if not can(request.user, "participation.change_contribution", contribution):
         raise PermissionDenied
+    has_attachment = bool(contribution.attachment)
     if request.method == "POST":
-        form = ContributionEditForm(request.POST)
+        form = ContributionEditForm(request.POST, request.FILES, has_attachment=has_attachment)
         if form.is_valid():
             try:
-                services.contribution_edit(contribution=contribution, user=request.user,
-                                           title=form.cleaned_data["title"],
-                                           text=form.cleaned_data["text"])
+                services.contribution_edit(
+                    contribution=contribution, user=request.user,
+                    title=form.cleaned_data["title"], text=form.cleaned_data["text"],
+                    attachment=form.cleaned_attachment,
+                    remove_attachment=form.cleaned_data.get("remove_attachment", False),
+                )
                 messages.success(request, _("Your changes are saved."))
                 return redirect(contribution.get_absolute_url())
             except services.ParticipationError as exc:
                 form.add_error(exc.field if exc.field in form.fields else None, exc.message)
     else:
         form = ContributionEditForm(initial={"title": contribution.title,
-                                             "text": contribution.text})
+                                             "text": contribution.text},
+                                    has_attachment=has_attachment)
     return render(request, "participation/contribution_edit.html",
-                  {"c": contribution, "process": contribution.process, "form": form},
+                  {"c": contribution, "process": contribution.process, "form": form,
+                   "attachment_label": attachment_label(contribution) if has_attachment
+                   else ""},
                   status=400 if form.errors else 200)
+
+
+def _comment_back(comment: Comment) -> str:
+    """Where a comment is shown: its contribution, or its paragraph in the draft."""
+    if comment.contribution_id is not None:
+        return f"{comment.contribution.get_absolute_url()}#comment-{comment.pk}"
+    version = comment.paragraph.version
+    return (path_for("participation:draft", slug=version.process.slug, number=version.number)
+            + f"#comment-{comment.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author corrects a comment within the grace period (a page of its own, so it works
+    without JavaScript; with htmx the form replaces the comment in place)."""
+    # Only the author's own comments are found; anyone else gets "not found".
+    comment = Comment.objects.select_related(
+        "author", "contribution__process", "paragraph__version__process",
+    ).filter(municipality=request_municipality(request), pk=pk, author=request.user).first()
+    if comment is None:
+        raise Http404
+    target = comment.contribution or comment.paragraph
+    perm = ("participation.view_contribution" if comment.contribution_id
+            else "participation.view_paragraph")
+    if not can(request.user, perm, target):
+        raise Http404
+    back = _comment_back(comment)
+    if request.method == "POST":
+        form = CommentEditForm(request.POST, auto_id=f"edit-{comment.pk}-%s")
+        if form.is_valid():
+            try:
+                services.comment_edit(comment=comment, user=request.user,
+                                      text=form.cleaned_data["text"])
+            except services.ParticipationError as exc:
+                form.add_error("text", exc.message)
+            else:
+                if request.htmx:
+                    return _comment_fragment(request, comment)
+                messages.success(request, _("Your comment is saved."))
+                return redirect(back)
+    else:
+        if not can(request.user, "participation.edit_comment", comment):
+            messages.error(request, _(
+                "You can edit a comment only within %(minutes)d minutes of writing it."
+            ) % {"minutes": settings.FAELLES_EDIT_GRACE_MINUTES})
+            return redirect(back)
+        form = CommentEditForm(initial={"text": comment.text},
+                               auto_id=f"edit-{comment.pk}-%s")
+    template = ("participation/_comment_edit_form.html" if request.htmx
+                else "participation/comment_edit.html")
+    return render(request, template, {
+        "comment": comment, "form": form, "back": back,
+        "deadline": comment.created_at + dt.timedelta(
+            minutes=settings.FAELLES_EDIT_GRACE_MINUTES),
+        "process": (comment.contribution.process if comment.contribution_id
+                    else comment.paragraph.version.process),
+    # htmx swaps only successful answers: the form with its errors comes back as 200 there.
+    }, status=400 if form.errors and not request.htmx else 200)
+
+
+def _comment_fragment(request: HttpRequest, comment: Comment) -> HttpResponse:
+    """The saved comment alone (its replies stay where they are), for htmx to swap in."""
+    from faelles.participation.selectors import CommentNode
+
+    node = CommentNode(comment)
+    return render(request, "participation/_comment_single.html", {
+        "node": node, "c": comment.contribution if comment.contribution_id else None,
+        "may_comment": False, **_thread_context(request, [node]),
+    })
 
 
 @login_required
@@ -412,7 +519,7 @@ def contribution_register_offline(request: HttpRequest, slug: str) -> HttpRespon
     if request.method == "POST":
         if previous := already_submitted(request.POST):
             return redirect(previous)
-        form = OfflineContributionForm(request.POST, meetings=meetings)
+        form = OfflineContributionForm(request.POST, request.FILES, meetings=meetings)
         if form.is_valid():
             data = form.cleaned_data
             by_pk = {m.pk: m for m in meetings}
@@ -430,7 +537,7 @@ def contribution_register_offline(request: HttpRequest, slug: str) -> HttpRespon
                     publish_name=data.get("publish_name", False),
                     meeting=by_pk.get(data.get("meeting") or 0), title=data["title"],
                     text=data["text"], neighbourhood=data.get("neighbourhood") or "",
-                    created_at=received,
+                    created_at=received, attachment=form.cleaned_attachment,
                 )
                 return contribution.get_absolute_url()
 
@@ -524,7 +631,9 @@ def draft(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     may_comment = bool(page.paragraphs) and can(
         request.user, "participation.comment_paragraph", page.paragraphs[0][0]
     )
+    threads = [node for _paragraph, nodes in page.paragraphs for node in nodes]
     return render(request, "participation/draft.html", {
+        **_thread_context(request, threads),
         "process": process, "page": page, "may_comment": may_comment,
         "is_latest": page.version.number == page.versions[-1].number,
         "abilities": _abilities(request, process),
