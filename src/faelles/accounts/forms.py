@@ -8,7 +8,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from faelles.accounts.models import User
+from faelles.accounts.consent import TEXTS
+from faelles.accounts.models import ConsentKind, User
 from faelles.core.forms import IdempotentFormMixin
 
 
@@ -34,12 +35,15 @@ class RegistrationForm(IdempotentFormMixin, forms.Form):
     )
     language = forms.ChoiceField(label=_("Language for e-mails"), choices=settings.LANGUAGES)
     # The two consents, asked once here (unticked by default) and changeable on the account page.
+    # Question and text are the versioned ones from faelles.accounts.consent, so what is shown is
+    # exactly what is recorded with the answer.
     consent_publish_identity = forms.BooleanField(
-        label=_("Show my name with what I write"), required=False,
-        help_text=_("Without it, what you write is shown without your name."),
+        label=TEXTS[ConsentKind.PUBLISH_IDENTITY].question, required=False,
+        help_text=TEXTS[ConsentKind.PUBLISH_IDENTITY].text,
     )
     consent_email_notifications = forms.BooleanField(
-        label=_("Send me e-mails about what happens to my input"), required=False,
+        label=TEXTS[ConsentKind.EMAIL_NOTIFICATIONS].question, required=False,
+        help_text=TEXTS[ConsentKind.EMAIL_NOTIFICATIONS].text,
     )
 
     def clean_email(self) -> str:
