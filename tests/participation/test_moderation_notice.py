@@ -142,8 +142,8 @@ def test_rolled_back_hiding_tells_nobody(make_contribution, make_user, moderator
     from django.db import transaction
 
     c = make_contribution()
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.moderation_hide(moderator=moderator, contribution=c, reason="Spam")
-            raise RuntimeError
+    with (django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError),
+          transaction.atomic()):
+        services.moderation_hide(moderator=moderator, contribution=c, reason="Spam")
+        raise RuntimeError
     assert not Notification.objects.exists()

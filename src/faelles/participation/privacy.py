@@ -53,6 +53,7 @@ LABELS = {
     "reason": _("Reason"),
     "status": _("Status"),
     "url": _("Link"),
+    "attachment": _("Attached file"),
 }
 
 
@@ -75,7 +76,9 @@ def export(user: Any) -> dict[str, Any]:
             {"title": c.title, "kind": c.get_kind_display(), "process": c.process.title,
              "municipality": c.municipality.name, "text": c.text,
              "publish_name": c.publish_name, "created_at": c.created_at,
-             "withdrawn_at": c.withdrawn_at, "url": c.get_absolute_url()}
+             "withdrawn_at": c.withdrawn_at, "url": c.get_absolute_url(),
+             # The file a person attached is theirs too: the export links to it.
+             "attachment": c.attachment.url if c.attachment else ""}
             for c in Contribution.objects.filter(author=user)
             .select_related("process", "municipality").order_by("created_at", "id")
         ]
@@ -128,6 +131,8 @@ def erase(user: Any, *, actor: Any) -> None:
         for flag in ERASED_FLAGS:
             if _has_field(Contribution, flag):
                 changes[flag] = True
+        # Attached files stay, like images: they belong to the text, which stays in the public
+        # record. They would go only together with an erased text.
         mine.update(**changes)
     Comment = _model("Comment")
     if Comment is not None:
