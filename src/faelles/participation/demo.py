@@ -8,9 +8,11 @@ wording of individual answers, meeting times) is filled in plausibly and marked 
 
 Invented (is_example=True): an open idea collection and an open hearing dated around now, so a
 visitor can take part at once, with a few hundred contributions, comments and supports written
-with bulk_create (fast) and counters set to match.
+with bulk_create (fast). bulk_create bypasses the services that keep the counters and the stored
+excerpt, so `load` ends by setting both from the rows (`recount`, `fill_excerpts`) for every demo
+process, also on a later run.
 
-Idempotent: a process whose slug exists is left alone.
+Idempotent: a process whose slug exists is left alone (apart from counters and excerpts).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from faelles.accounts.models import User
@@ -221,7 +223,65 @@ def load(*, municipality: Any, users: dict[str, Any], stdout: Any) -> None:
     created += _borgersamling(municipality, users, pillars, targets)
     created += _idea_collection(municipality, users, citizens, rng, pillars, targets)
     created += _open_hearing(municipality, users, citizens, rng, pillars, targets)
+    processes = list(Process.objects.filter(municipality=municipality, slug__in=DEMO_SLUGS))
+    fill_excerpts(Contribution.objects.filter(process__in=processes, excerpt=""))
+    recount(processes)
     stdout.write(f"Participation: {created} processes created.\n")
+
+
+DEMO_SLUGS = ("faelles-om-albertslund", "borgersamling-2020",
+              "ideer-til-et-groennere-albertslund", "hoering-stiplan-vestskoven")
+
+
+def fill_excerpts(contributions: Any) -> int:
+    """The stored plain-text excerpt the lists show, for rows written without the services."""
+    from faelles.participation.selectors import excerpt
+
+    rows = list(contributions.only("id", "text", "redacted_text"))
+    for c in rows:
+        c.excerpt = excerpt(c.public_text)
+    Contribution.objects.bulk_update(rows, ["excerpt"], batch_size=500)
+    return len(rows)
+
+
+def recount(processes: list[Process]) -> None:
+    """Set the maintained counters from the rows, as the services keep them: a contribution
+    counts all its comments and supports (confirmed ones separately); a process counts its
+    visible contributions, every comment on them and on its draft paragraphs, and all supports.
+    """
+    ids = [p.pk for p in processes]
+    comments = dict(
+        Comment.objects.filter(contribution__process_id__in=ids).order_by()
+        .values_list("contribution_id").annotate(n=Count("id"))
+    )
+    supports = {
+        cid: (n, confirmed) for cid, n, confirmed in
+        Support.objects.filter(contribution__process_id__in=ids).order_by()
+        .values_list("contribution_id").annotate(n=Count("id"),
+                                                 confirmed=Count("id", filter=Q(counts=True)))
+    }
+    rows = list(Contribution.objects.filter(process_id__in=ids).only(
+        "id", "process_id", "is_hidden", "withdrawn_at", "comment_count", "support_count",
+        "confirmed_support_count"))
+    changed = []
+    for c in rows:
+        values = (comments.get(c.pk, 0), *supports.get(c.pk, (0, 0)))
+        if values != (c.comment_count, c.support_count, c.confirmed_support_count):
+            c.comment_count, c.support_count, c.confirmed_support_count = values
+            changed.append(c)
+    Contribution.objects.bulk_update(
+        changed, ["comment_count", "support_count", "confirmed_support_count"], batch_size=500)
+    paragraph_comments = dict(
+        Comment.objects.filter(paragraph__version__process_id__in=ids).order_by()
+        .values_list("paragraph__version__process_id").annotate(n=Count("id"))
+    )
+    for pid in ids:
+        mine = [c for c in rows if c.process_id == pid]
+        Process.objects.filter(pk=pid).update(
+            contribution_count=sum(1 for c in mine if not c.is_hidden and c.withdrawn_at is None),
+            comment_count=sum(c.comment_count for c in mine) + paragraph_comments.get(pid, 0),
+            support_count=sum(c.support_count for c in mine),
+        )
 
 
 def _citizens(municipality: Any, users: dict[str, Any]) -> list[User]:

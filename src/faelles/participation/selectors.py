@@ -2,7 +2,14 @@
 
 Contribution lists paginate by keyset on the indexed orderings (newest, most supported, most
 commented; the id breaks ties), so page 1,000 costs what page 1 costs. The "random" ordering is
-stable per visitor through a seed and uses offsets (it has no index to seek on).
+a keyset too, on the stored random `shuffle_key` (index process, shuffle_key, id): the visitor's
+seed picks a start key, pages seek forward from there and wrap around once to the lowest key, so
+the order is stable per visitor and each page reads only its own rows.
+
+The list and the process page read the process as a lean "shell" (`process_shell`): the process
+row plus phases, pillars and SDG goal numbers as plain values, no model prefetches; contribution
+cards are built from one `values_list` query (no model instances) with their pillar tags from one
+query on the through table.
 """
 
 from __future__ import annotations
@@ -10,35 +17,44 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
-from django.db.models.functions import Mod
-from django.utils import timezone
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import dateformat, timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
+from faelles.core.links import path_for
 from faelles.core.markdown import plain_text
 from faelles.participation.models import (
     Comment,
     Contribution,
+    ContributionKind,
     DraftVersion,
     Meeting,
+    Neighbourhood,
+    OfflineSource,
     Paragraph,
     Phase,
     Process,
+    Question,
     Report,
     ReportStatus,
     Support,
 )
+from faelles.participation.phases import PhaseType, is_running
 
 PAGE_SIZE = 20
 SORTS = ("newest", "supported", "commented", "random")
-# Keyset columns per ordering: (field, descending) pairs ending in the id tie-breaker.
+# Keyset columns per ordering (descending, the id breaks ties); "random" ascends on shuffle_key.
 _KEYS = {
     "newest": "created_at",
     "supported": "support_count",
     "commented": "comment_count",
+    "random": "shuffle_key",
 }
+SHUFFLE_SPACE = 2**31  # models.new_shuffle_key draws below this
 
 
 def process_list(*, municipality: Any, include_unpublished: bool = False) -> list[Process]:
@@ -57,6 +73,100 @@ def process_get(*, municipality: Any, slug: str) -> Process | None:
         )
         .first()
     )
+
+
+def _tr(da: str | None, en: str | None, lang: str) -> str:
+    """A translated column read with values(): the language's text, falling back to Danish
+    (as modeltranslation's fallback does)."""
+    return (en or da or "") if lang == "en" else (da or en or "")
+
+
+@dataclass(slots=True)
+class PhaseInfo:
+    """What pages and the phase rules read of a phase, without a model instance."""
+
+    pk: int
+    type: str
+    order: int
+    title: str
+    text: str
+    start: dt.datetime
+    end: dt.datetime
+    questions: list[str] = field(default_factory=list)
+
+    def is_running(self, now: dt.datetime | None = None) -> bool:
+        return is_running(self.start, self.end, now or timezone.now())
+
+    @property
+    def last_moment(self) -> dt.datetime:
+        return self.end - dt.timedelta(seconds=1)
+
+    def state(self, now: dt.datetime | None = None) -> str:
+        now = now or timezone.now()
+        if now < self.start:
+            return "future"
+        return "running" if now < self.end else "past"
+
+    def get_type_display(self) -> str:
+        return str(PhaseType(self.type).label) if self.type in PhaseType.values else self.type
+
+
+@dataclass(slots=True)
+class PillarInfo:
+    pk: int
+    slug: str
+    title: str
+
+
+def process_shell(
+    *, municipality: Any, slug: str, with_texts: bool = False
+) -> Process | None:
+    """The process for its list and its page, in four small queries and no prefetches.
+
+    A real `Process` (the rules and the follow button take it as it is) whose `phase_list` holds
+    `PhaseInfo` values; `pillar_list` and `sdg_numbers` are set too. `with_texts` adds the phase
+    texts and questions that only the process page shows.
+    """
+    process = Process.objects.filter(municipality=municipality, slug=slug).order_by()[:1]
+    found = list(process)
+    if not found:
+        return None
+    p = found[0]
+    lang = translation.get_language() or "da"
+    cols = ["pk", "type", "order", "title_da", "title_en", "start", "end"]
+    if with_texts:
+        cols += ["text_da", "text_en"]
+    phases = []
+    for row in Phase.objects.filter(process_id=p.pk).order_by("order", "start", "pk").values_list(
+        *cols
+    ):
+        phases.append(PhaseInfo(
+            row[0], row[1], row[2], _tr(row[3], row[4], lang),
+            _tr(row[7], row[8], lang) if with_texts else "", row[5], row[6],
+        ))
+    if with_texts and phases:
+        by_phase = {ph.pk: ph for ph in phases}
+        for phase_id, da, en in (
+            Question.objects.filter(phase__process_id=p.pk).order_by("phase", "order", "pk")
+            .values_list("phase_id", "text_da", "text_en")
+        ):
+            by_phase[phase_id].questions.append(_tr(da, en, lang))
+    through = Process.pillars.through
+    pillars = [
+        PillarInfo(pk, slug_, _tr(da, en, lang))
+        for pk, slug_, da, en in through.objects.filter(process_id=p.pk)
+        .order_by("pillar__order", "pillar_id")
+        .values_list("pillar_id", "pillar__slug", "pillar__title_da", "pillar__title_en")
+    ]
+    sdg_numbers = sorted(set(
+        Process.sdg_targets.through.objects.filter(process_id=p.pk)
+        .values_list("target__goal__number", flat=True)
+    ))
+    # cached_property storage: Process.phase_list reads these instead of querying.
+    p.__dict__["phase_list"] = phases
+    p.pillar_list = pillars  # type: ignore[attr-defined]
+    p.sdg_numbers = sdg_numbers  # type: ignore[attr-defined]
+    return p
 
 
 @dataclass
@@ -86,9 +196,33 @@ class ContributionFilters:
         return urlencode({k: v for k, v in values.items() if v not in ("", None)})
 
 
+@dataclass(slots=True)
+class Card:
+    """One contribution as the list shows it: values only, display strings made once per page."""
+
+    pk: int
+    url: str
+    title: str
+    is_example: bool
+    kind: str
+    org: str
+    person: str
+    offline: str
+    created_at: dt.datetime
+    iso: str
+    date: str
+    area: str
+    question: str
+    excerpt: str
+    support_count: int
+    comment_count: int
+    shuffle_key: int
+    tags: list[str] = field(default_factory=list)
+
+
 @dataclass
 class ContributionPage:
-    items: list[Contribution]
+    items: list[Card]
     next_query: str = ""
     prev_query: str = ""
     supported_ids: set[int] = field(default_factory=set)
@@ -149,71 +283,205 @@ def _filtered(process: Process, f: ContributionFilters) -> QuerySet[Contribution
     return qs
 
 
-def _cursor_for(sort: str, c: Contribution) -> str:
+def _cursor_for(sort: str, c: Card) -> str:
     value = getattr(c, _KEYS[sort])
     if isinstance(value, dt.datetime):
         value = value.isoformat()
     return f"{value}_{c.pk}"
 
 
-def _seek(qs: QuerySet[Contribution], sort: str, cursor: str) -> QuerySet[Contribution]:
-    key = _KEYS[sort]
+def _parse_cursor(sort: str, cursor: str) -> tuple[Any, int] | None:
     raw, _sep, pk = cursor.rpartition("_")
     pk_int = _int(pk)
     if not raw or pk_int is None:
+        return None
+    value = parse_datetime(raw) if sort == "newest" else _int(raw)
+    return None if value is None else (value, pk_int)
+
+
+def _seek(qs: QuerySet[Contribution], sort: str, cursor: str) -> QuerySet[Contribution]:
+    key = _KEYS[sort]
+    parsed = _parse_cursor(sort, cursor)
+    if parsed is None:
         return qs
-    value: Any
-    if sort == "newest":
-        value = parse_datetime(raw)
-        if value is None:
-            return qs
-    else:
-        value = _int(raw)
-        if value is None:
-            return qs
+    value, pk_int = parsed
     # The first condition is a plain range the index can seek to (so page 1,000 starts where
     # it should instead of scanning from the top); the second breaks ties by id.
+    if sort == "random":  # ascending
+        return qs.filter(**{f"{key}__gte": value}).filter(
+            Q(**{f"{key}__gt": value}) | Q(**{key: value, "pk__gt": pk_int})
+        )
     return qs.filter(**{f"{key}__lte": value}).filter(
         Q(**{f"{key}__lt": value}) | Q(**{key: value, "pk__lt": pk_int})
     )
+
+
+def shuffle_start(seed: int) -> int:
+    """The visitor's starting point in the shuffle-key space (a multiplicative hash of the
+    seed, so neighbouring seeds start far apart)."""
+    return (seed * 2654435761) % SHUFFLE_SPACE
+
+
+# The card's columns, read with values_list (no model instances: 20 rows with their author,
+# organisation and question as models cost more than the rest of the query).
+_CARD_COLUMNS = (
+    "pk", "title", "is_example", "kind", "author_id", "author__name", "on_behalf_of_id",
+    "on_behalf_of__name", "offline_source", "offline_author_name", "publish_name",
+    "protected_address", "created_at", "neighbourhood", "question_id", "question__text_da",
+    "question__text_en", "excerpt", "support_count", "comment_count", "shuffle_key",
+)
+
+
+@lru_cache(maxsize=4096)
+def _day_label(lang: str, day: dt.date) -> str:
+    # Same text as the `|date("j. M Y")` filter gave; formatted once per language and day.
+    with translation.override(lang):
+        return dateformat.format(day, "j. M Y")
+
+
+def _random_rows(
+    qs: QuerySet[Contribution], f: ContributionFilters, limit: int
+) -> tuple[list[tuple[Any, ...]], bool]:
+    """The random order as two keyset laps: keys from the visitor's start upwards, then once
+    around from the lowest key up to the start. The cursor says which lap ("b" prefix)."""
+    start = shuffle_start(f.seed)
+    cursor = f.cursor
+    second_lap = cursor.startswith("b")
+    if cursor[:1] in ("a", "b"):
+        cursor = cursor[1:]
+    order = ("shuffle_key", "pk")
+    rows: list[tuple[Any, ...]] = []
+    if not second_lap:
+        first = qs.filter(shuffle_key__gte=start)
+        if cursor:
+            first = _seek(first, "random", cursor)
+        rows = list(first.order_by(*order).values_list(*_CARD_COLUMNS)[:limit])
+        if len(rows) >= limit:
+            return rows, False
+        cursor = ""
+    second = qs.filter(shuffle_key__lt=start)
+    if cursor:
+        second = _seek(second, "random", cursor)
+    more = list(second.order_by(*order).values_list(*_CARD_COLUMNS)[: limit - len(rows)])
+    return rows + more, len(rows) > 0 or second_lap or bool(more)
 
 
 def contribution_page(
     *, process: Process, filters: ContributionFilters, user: Any = None,
     page_size: int = PAGE_SIZE,
 ) -> ContributionPage:
-    qs = _filtered(process, filters).select_related("author", "on_behalf_of", "question")
-    qs = qs.prefetch_related("pillars")
-    if filters.sort == "random":
-        # A stable shuffle per visitor: a multiplicative hash of the id with the visitor's seed.
-        qs = qs.annotate(shuffle=Mod(F("id") * 2654435761 + filters.seed, 4294967291))
-        start = (filters.page - 1) * page_size
-        items = list(qs.order_by("shuffle", "id")[start:start + page_size + 1])
-        has_next = len(items) > page_size
-        items = items[:page_size]
-        page = ContributionPage(items)
-        if has_next:
-            page.next_query = filters.query(page=filters.page + 1)
-        if filters.page > 1:
-            page.prev_query = filters.query(page=filters.page - 1)
+    """One page of cards in three queries (rows, their pillar tags, the visitor's supports),
+    plus one only when rows lack their stored excerpt."""
+    qs = _filtered(process, filters)
+    sort = filters.sort
+    wrapped_from: int | None = None  # index of the first row of the second random lap
+    if sort == "random":
+        rows, _second = _random_rows(qs, filters, page_size + 1)
+        start = shuffle_start(filters.seed)
+        wrapped_from = next((i for i, r in enumerate(rows) if r[-1] < start), None)
     else:
-        key = _KEYS[filters.sort]
+        key = _KEYS[sort]
         if filters.cursor:
-            qs = _seek(qs, filters.sort, filters.cursor)
-        items = list(qs.order_by(f"-{key}", "-id")[: page_size + 1])
-        has_next = len(items) > page_size
-        items = items[:page_size]
-        page = ContributionPage(items)
-        if has_next:
-            page.next_query = filters.query(after=_cursor_for(filters.sort, items[-1]))
-        if filters.cursor:
-            page.prev_query = filters.query()  # back to the first page
+            qs = _seek(qs, sort, filters.cursor)
+        rows = list(qs.order_by(f"-{key}", "-pk").values_list(*_CARD_COLUMNS)[: page_size + 1])
+    has_next = len(rows) > page_size
+    rows = rows[:page_size]
+    items = _cards(process, rows)
+    page = ContributionPage(items)
+    if has_next:
+        last = items[-1]
+        if sort == "random":
+            lap = "b" if (filters.cursor.startswith("b") or (
+                wrapped_from is not None and wrapped_from <= len(items) - 1)) else "a"
+            page.next_query = filters.query(after=lap + _cursor_for(sort, last))
+        else:
+            page.next_query = filters.query(after=_cursor_for(sort, last))
+    if filters.cursor:
+        page.prev_query = filters.query()  # back to the first page
     if user is not None and user.is_authenticated and items:
         page.supported_ids = set(
             Support.objects.filter(user=user, contribution__in=[c.pk for c in items])
             .values_list("contribution_id", flat=True)
         )
     return page
+
+
+def _cards(process: Process, rows: list[tuple[Any, ...]]) -> list[Card]:
+    if not rows:
+        return []
+    lang = translation.get_language() or "da"
+    kinds = {k: str(label).capitalize() for k, label in ContributionKind.choices}
+    areas = dict(Neighbourhood.choices)
+    sources = dict(OfflineSource.choices)
+    url = path_for("participation:contribution", pk=0).rsplit("/0/", 1)
+    tz = timezone.get_current_timezone()
+    participant = ""
+    items = []
+    for (pk, title, is_example, kind, author_id, author_name, org_id, org_name, offline,
+         offline_name, publish_name, protected, created, area, question_id, q_da, q_en,
+         excerpt_, supports, comments, shuffle_key) in rows:
+        shows_name = publish_name and not protected
+        person = ""
+        if offline:
+            person = offline_name if shows_name else ""
+        elif shows_name and author_id:
+            if not author_name:
+                participant = participant or gettext("Participant")
+            person = author_name or participant
+        items.append(Card(
+            pk, f"{url[0]}/{pk}/{url[1]}", title, is_example, kinds.get(kind, kind),
+            org_name if org_id else "", person, str(sources.get(offline, offline)) if offline
+            else "", created, created.isoformat(),
+            _day_label(lang, created.astimezone(tz).date()),
+            str(areas.get(area, area)) if area else "",
+            _tr(q_da, q_en, lang) if question_id else "", excerpt_, supports, comments,
+            shuffle_key,
+        ))
+    _attach_tags(process, items)
+    missing = [c for c in items if not c.excerpt]
+    if missing:
+        # Rows written before the excerpt column was filled: make it from the text here.
+        texts = dict(
+            Contribution.objects.filter(pk__in=[c.pk for c in missing])
+            .values_list("pk", "redacted_text")
+        )
+        plain = dict(Contribution.objects.filter(pk__in=[c.pk for c in missing])
+                     .values_list("pk", "text")) if not all(texts.values()) else {}
+        for c in missing:
+            c.excerpt = excerpt(texts.get(c.pk) or plain.get(c.pk, ""))
+    return items
+
+
+def _attach_tags(process: Process, items: list[Card]) -> None:
+    """Pillar tags for the page: one query on the through table, titles from the shell."""
+    through = Contribution.pillars.through
+    pairs = list(
+        through.objects.filter(contribution_id__in=[c.pk for c in items])
+        .order_by("pillar_id").values_list("contribution_id", "pillar_id")
+    )
+    if not pairs:
+        return
+    pillars = getattr(process, "pillar_list", None)
+    if pillars is None:
+        pillars = [PillarInfo(p.pk, p.slug, p.title) for p in process.pillars.all()]
+    titles = {p.pk: (i, p.title) for i, p in enumerate(pillars)}
+    unknown = {pid for _cid, pid in pairs if pid not in titles}
+    if unknown:  # a tag outside the process's own pillars (rare): read just those
+        from faelles.strategy.models import Pillar
+
+        lang = translation.get_language() or "da"
+        for pk, da, en in Pillar.objects.filter(pk__in=unknown).values_list(
+            "pk", "title_da", "title_en"
+        ):
+            titles[pk] = (len(titles), _tr(da, en, lang))
+    by_card: dict[int, list[tuple[int, str]]] = {}
+    for cid, pid in pairs:
+        if pid in titles:
+            by_card.setdefault(cid, []).append(titles[pid])
+    for c in items:
+        tags = by_card.get(c.pk)
+        if tags:
+            c.tags = [t for _i, t in sorted(tags)]
 
 
 def contribution_get(*, municipality: Any, pk: int) -> Contribution | None:

@@ -66,6 +66,15 @@ def _process(request: HttpRequest, slug: str) -> Any:
     return process
 
 
+def _process_shell(request: HttpRequest, slug: str, *, with_texts: bool = False) -> Any:
+    """The lean process for the list and the process page (see selectors.process_shell)."""
+    process = selectors.process_shell(municipality=request_municipality(request), slug=slug,
+                                      with_texts=with_texts)
+    if process is None or not can(request.user, "participation.view_process", process):
+        raise Http404
+    return process
+
+
 def _contribution(request: HttpRequest, pk: int, *, for_page: bool = False) -> Contribution:
     """The contribution with what the rules need (its process and phases); the page also gets
     its tags. Actions (support, comment, report ...) skip the tags they never show."""
@@ -133,7 +142,7 @@ def process_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    process = _process(request, slug)
+    process = _process_shell(request, slug, with_texts=True)
     now = timezone.now()
     user = request.user
     abilities = _abilities(request, process)
@@ -152,7 +161,6 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_support": can_support, "can_comment": can_comment,
         "meetings": selectors.meetings_for(process=process), "latest": latest,
         "drafts": selectors.drafts_for(process=process),
-        "excerpt": selectors.excerpt,
         "following": is_following(user=user, target=process),
         "may_answer": can(user, "feedback.change_answer", process),
     })
@@ -160,7 +168,7 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def contribution_list(request: HttpRequest, slug: str) -> HttpResponse:
-    process = _process(request, slug)
+    process = _process_shell(request, slug)
     params = request.GET
     # The random order is stable per visitor: the seed travels in the links and a cookie, so
     # paging and reloading keep the order. Only the random sort sets the cookie.
@@ -174,9 +182,9 @@ def contribution_list(request: HttpRequest, slug: str) -> HttpResponse:
     page = selectors.contribution_page(process=process, filters=filters, user=request.user)
     context = {
         "process": process, "filters": filters, "page": page,
-        "neighbourhoods": Neighbourhood.choices, "excerpt": selectors.excerpt,
+        "neighbourhoods": Neighbourhood.choices,
         "statuses": statuses_of(process.municipality_id),
-        "sdg_numbers": sorted({t.goal_id for t in process.sdg_targets.all()}),
+        "sdg_numbers": process.sdg_numbers, "pillars": process.pillar_list,
         "abilities": _abilities(request, process),
         "list_url": path_for("participation:contributions", slug=process.slug),
     }

@@ -827,10 +827,14 @@ class Command(BaseCommand):
                 "support_count",
                 "confirmed_support_count",
                 "comment_count",
+                "excerpt",
+                "shuffle_key",
             ],
         )
         text = self.text
         m_id = self.municipality.pk
+        # The stored plain-text excerpt the list shows, made as the services make it.
+        from faelles.participation.selectors import excerpt
 
         def rows() -> Iterator[tuple[Any, ...]]:
             for i, (created, p_index, phase) in enumerate(plan):
@@ -858,6 +862,7 @@ class Command(BaseCommand):
                 withdrawn = created + dt.timedelta(days=1) if rng.random() < 0.003 else None
                 if hidden or withdrawn:
                     self.visible[i] = 0
+                body = text.paragraphs(1, 4)
                 yield (
                     first + i,
                     m_id,
@@ -871,7 +876,7 @@ class Command(BaseCommand):
                     offline,
                     offline_name,
                     text.title(),
-                    text.paragraphs(1, 4),
+                    body,
                     rng.choice(areas) if rng.random() < 0.7 else "",
                     rng.random() < 0.9,
                     hidden,
@@ -882,6 +887,10 @@ class Command(BaseCommand):
                     self.support_counts[i],
                     confirmed_counts[i],
                     self.comment_counts[i],
+                    excerpt(body),
+                    # Its own random position for the "random" order (a model default would
+                    # be evaluated once for every row here).
+                    rng.randrange(2**31),
                 )
 
         writer.write(rows(), batch=5_000)
