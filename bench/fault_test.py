@@ -501,6 +501,11 @@ class Run:
             elif r["status"] >= 400:
                 stats[where][f"http {r['status']}"] += 1
         seconds = {"in": sum(b - a for w, a, b in self.windows if w.startswith("gunicorn"))}
+        self.facts["write_retries"] = sum(1 for r in log if r["name"].endswith("(again)"))
+        errors = (self.prefix / "error.log") if self.prefix else None
+        lines = errors.read_text().splitlines() if errors and errors.exists() else []
+        # nginx passes a request to the other gunicorn when it cannot connect (logged here).
+        self.facts["nginx_upstream_errors"] = sum(1 for line in lines if "upstream" in line)
         self.facts["requests"] = {k: dict(v) for k, v in stats.items()}
         self.facts["windows"] = [(w, round(a - self.facts["load_start"], 1),
                                   round(b - self.facts["load_start"], 1))
@@ -508,7 +513,9 @@ class Run:
         self.facts["web_fault_seconds"] = round(seconds["in"], 1)
         self.check("no HTTP errors outside the fault windows",
                    stats["out"]["errors"] == 0 and stats["out"]["requests"] > 0,
-                   f"outside: {dict(stats['out'])}; inside: {dict(stats['in'])}")
+                   f"outside: {dict(stats['out'])}; inside: {dict(stats['in'])}; writes sent "
+                   f"again after a 5xx or dropped connection: {self.facts['write_retries']}; "
+                   f"nginx upstream errors logged: {self.facts['nginx_upstream_errors']}")
 
     # --- tear-down ----------------------------------------------------------------------------
 
@@ -526,10 +533,13 @@ class Run:
                     killpg(proc, signal.SIGKILL)
         if self.worker is not None:
             stop(self.worker)
-        if "django" in sys.modules:
-            from django.db import connections
+        if "django.db" in sys.modules:
+            from django.conf import settings
 
-            connections.close_all()
+            if settings.configured:
+                from django.db import connections
+
+                connections.close_all()
         try:
             psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
         except subprocess.CalledProcessError as exc:
