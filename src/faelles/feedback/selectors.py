@@ -151,13 +151,35 @@ def _outcomes_qs() -> Any:
     return Outcome.objects.select_related("decision", "initiative", "document")
 
 
+# What a compact trace (a card on "Mine bidrag") reads of states and outcomes: building the
+# full rows of answers, their authors and the linked decisions/initiatives/documents (every
+# translated text) cost more than the page's own query.
+_COMPACT_STATE_FIELDS = (
+    "contribution_id", "status", "answer", "answered_at", "deadline_override",
+    "answer__text", "answer__author", "answer__author_role", "answer__published_at",
+    "answer__edited_at", "answer__is_example", "answer__author__name",
+)
+_COMPACT_OUTCOME_FIELDS = (
+    "contribution_id", "kind", "change", "explanation", "created_at", "is_example",
+    "decision", "initiative", "document",
+    "decision__slug", "decision__title_da", "decision__title_en", "decision__body",
+    "decision__date", "decision__reference",
+    "initiative__slug", "initiative__title_da", "initiative__title_en", "initiative__status",
+    "initiative__progress_total",
+    "document__slug", "document__title_da", "document__title_en",
+)
+
+
 def traces_for(
     contributions: Sequence[Contribution], *, with_steps: bool = False,
-    now: dt.datetime | None = None,
+    compact: bool = False, now: dt.datetime | None = None,
 ) -> dict[int, Trace]:
     """Traces for many contributions in a fixed number of queries.
 
     The contributions must have `process` and `municipality` loaded (select_related).
+    `compact=True` (list pages): `Trace.text` stays empty (no redactions query; the
+    contributions' texts need not be loaded) and states and outcomes carry only what a card
+    shows (status, answer with its author's name, outcome titles and links).
     """
     now = now or timezone.now()
     if not contributions:
@@ -166,16 +188,20 @@ def traces_for(
     municipality = contributions[0].municipality
     statuses = statuses_of(municipality.pk)
     default = _default_status(statuses)
-    states = {
-        s.contribution_id: s for s in ContributionState.objects.filter(contribution_id__in=ids)
-        .select_related("status", "answer", "answer__author")
-    }
+    states_qs = (ContributionState.objects.filter(contribution_id__in=ids)
+                 .select_related("status", "answer", "answer__author"))
+    outcomes_qs = _outcomes_qs().filter(contribution_id__in=ids)
+    if compact:
+        states_qs = states_qs.only(*_COMPACT_STATE_FIELDS)
+        outcomes_qs = outcomes_qs.only(*_COMPACT_OUTCOME_FIELDS)
+    states = {s.contribution_id: s for s in states_qs}
     outcomes: dict[int, list[OutcomeView]] = defaultdict(list)
-    for o in _outcomes_qs().filter(contribution_id__in=ids):
+    for o in outcomes_qs:
         outcomes[o.contribution_id].append(_outcome_view(o))
     redactions: dict[int, list[Redaction]] = defaultdict(list)
-    for r in Redaction.objects.filter(contribution_id__in=ids):
-        redactions[r.contribution_id].append(r)
+    if not compact:
+        for r in Redaction.objects.filter(contribution_id__in=ids):
+            redactions[r.contribution_id].append(r)
     history: dict[int, list[HistoryEntry]] = defaultdict(list)
     if with_steps:
         for h in (HistoryEntry.objects.filter(contribution_id__in=ids)
@@ -194,7 +220,8 @@ def traces_for(
             deadline=deadline, is_overdue=answered_at is None and now >= deadline,
             answer=answer, answered_at=answered_at,
             answer_by=actor_label(answer, municipality) if answer else "",
-            outcomes=outcomes[c.pk], text=public_text(c, redactions[c.pk]), state=state,
+            outcomes=outcomes[c.pk], state=state,
+            text="" if compact else public_text(c, redactions[c.pk]),
         )
         if with_steps:
             trace.steps = _steps(c, history[c.pk], municipality, default)
@@ -240,13 +267,81 @@ def contribution_for_trace(municipality: Municipality, pk: int) -> Contribution:
 
 # --- my contributions -------------------------------------------------------------------------
 
-def my_contributions(*, user: Any, municipality: Municipality, limit: int = 200) -> list[Trace]:
-    contributions = list(
-        Contribution.objects.filter(municipality=municipality, author=user)
-        .select_related("process", "municipality").order_by("-created_at", "-id")[:limit]
-    )
-    traces = traces_for(contributions)
-    return [traces[c.pk] for c in contributions]
+MY_PAGE_SIZE = 20
+
+
+@dataclass
+class MyContributionsPage:
+    """One page of "Mine bidrag", newest first. The cursors are "<created_at iso>_<id>" of the
+    page's last (`after`) and first (`before`) item, for the next and the previous page."""
+
+    traces: list[Trace]
+    next_cursor: str = ""
+    prev_cursor: str = ""
+
+
+def _my_cursor(c: Contribution) -> str:
+    return f"{c.created_at.isoformat()}_{c.pk}"
+
+
+def _parse_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
+    raw, _sep, pk = cursor.rpartition("_")
+    if not raw or not pk.isdigit():
+        return None
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)
+    return value, int(pk)
+
+
+def my_contributions(
+    *, user: Any, municipality: Municipality, after: str = "", before: str = "",
+    page_size: int = MY_PAGE_SIZE,
+) -> MyContributionsPage:
+    """The author's contributions, a page at a time by keyset on (-created_at, -id) (index
+    `contrib_author_new`), so page 25 costs what page 1 costs; with their traces (no steps).
+
+    `after`: the page following that cursor; `before`: the page preceding it. A fixed number of
+    queries: the page, then `traces_for` (statuses, states, outcomes).
+    """
+    # Only what the page shows (a process has many translated texts; the contribution's own
+    # text is not shown): building the page's model rows was most of its cost.
+    qs = (Contribution.objects.filter(author=user, municipality=municipality)
+          .select_related("process")
+          .only("id", "title", "created_at", "is_example", "municipality_id", "process_id",
+                "process__title_da", "process__title_en", "process__answer_deadline_days"))
+    seek_after = _parse_cursor(after) if after else None
+    seek_before = _parse_cursor(before) if before and not seek_after else None
+    if seek_before:
+        at, pk = seek_before
+        # Oldest-first above the cursor, then turned round: the page just before it.
+        rows = list(qs.filter(created_at__gte=at).filter(
+            Q(created_at__gt=at) | Q(created_at=at, pk__gt=pk)
+        ).order_by("created_at", "id")[: page_size + 1])
+        has_prev, has_next = len(rows) > page_size, True
+        items = rows[:page_size][::-1]
+    else:
+        # Always a range on created_at: with it SQLite reads the index in order and stops
+        # after a page; without it, it may sort all of the author's rows first.
+        at, pk = seek_after or (dt.datetime.max.replace(tzinfo=dt.UTC), 0)
+        qs = qs.filter(created_at__lte=at)
+        if seek_after:
+            # The OR breaks ties by id.
+            qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
+        rows = list(qs.order_by("-created_at", "-id")[: page_size + 1])
+        has_prev, has_next = seek_after is not None, len(rows) > page_size
+        items = rows[:page_size]
+    for c in items:
+        c.municipality = municipality  # the request's, already loaded (no join per row)
+    traces = traces_for(items, compact=True)
+    page = MyContributionsPage([traces[c.pk] for c in items])
+    if items:
+        page.next_cursor = _my_cursor(items[-1]) if has_next else ""
+        page.prev_cursor = _my_cursor(items[0]) if has_prev else ""
+    return page
 
 
 # --- trace pages for decisions, initiatives and goals -----------------------------------------
