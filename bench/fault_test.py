@@ -14,7 +14,8 @@ Then a bounded locust load (bench/locustfile_fault.py; `--users` users, one of t
 manager) reads pages and writes contributions, comments, supports and follows as logged-in
 citizens, while the process manager changes statuses and publishes answers (which notify the
 author and followers through the outbox and the worker). During the load:
-  1. kill -9 one gunicorn (master and workers), restart it 5 s later;
+  1. kill -9 one gunicorn (master and workers) while one of its workers is handling a
+     request, restart it 5 s later;
   2. link a batch of contributions to an initiative (each link notifies: a burst of send_outbox
      tasks), kill -9 the task worker while one of them is RUNNING, restart it 5 s later.
 
@@ -97,6 +98,28 @@ def jsonl(path: Path) -> list[dict[str, Any]]:
 def killpg(proc: subprocess.Popen, sig: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, sig)
+
+
+def wait_busy(proc: subprocess.Popen, port: int, seconds: float = 10) -> int:
+    """Wait (up to `seconds`) until a worker of this gunicorn is in the middle of a request, so
+    the kill hits one; returns how many were in progress. Sync workers close the connection after
+    each response, so an established connection on the port means a request is being handled."""
+    try:
+        import psutil  # installed with locust
+    except ImportError:
+        return 0
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            children = psutil.Process(proc.pid).children()
+            busy = sum(1 for child in children for c in child.net_connections("tcp")
+                       if c.status == psutil.CONN_ESTABLISHED and c.laddr.port == port)
+        except psutil.Error:
+            busy = 0
+        if busy:
+            return busy
+        time.sleep(0.005)
+    return 0
 
 
 def loadavg() -> str:
@@ -218,11 +241,13 @@ class Run:
 
     def kill_web(self, port: int) -> None:
         proc = self.webs[port]
+        busy = wait_busy(proc, port)
         start = time.time()
         killpg(proc, signal.SIGKILL)  # the master and its workers, no clean-up
         proc.wait(timeout=10)
+        self.facts["web_killed_mid_request"] = busy
         print(f"  {start - self.facts['load_start']:5.1f} s  kill -9 gunicorn :{port} "
-              f"(pid {proc.pid} and its workers)")
+              f"(pid {proc.pid} and its workers; {busy} request(s) in progress)")
         time.sleep(5)
         self.webs[port] = self.start_web(port)
         wait_ready(f"http://127.0.0.1:{port}/", self.webs[port])
