@@ -76,7 +76,8 @@ def test_a_short_new_password_is_refused_at_reset_too(municipality, client_for, 
     link = re.search(r"https?://\S+", mail.outbox[0].body).group(0).split("testserver", 1)[1]
     page = client.get(link, follow=True)
     set_url = page.redirect_chain[-1][0] if page.redirect_chain else link
-    response = client.post(set_url, {"new_password1": "Kort7!abcde", "new_password2": "Kort7!abcde"})
+    short = "Kort7!abcde"
+    response = client.post(set_url, {"new_password1": short, "new_password2": short})
     assert response.status_code == 200
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
@@ -105,3 +106,27 @@ def test_notice_on_every_password_change_but_not_on_creation_or_login(
     assert notice.to == [user.email]
     assert notice.subject == "Your password has been changed"
     assert "If it was not you" in notice.body
+
+
+def test_change_password_when_logged_in_asks_for_the_old_one_and_sends_the_notice(
+        municipality, client_for, make_user, django_capture_on_commit_callbacks):
+    user = make_user("skifter@example.dk")
+    url = da("accounts:password_change")
+    assert client_for().get(url).status_code == 302  # login required
+    client = client_for(user)
+    assert url in client.get(da("accounts:profile")).content.decode()
+    page = client.get(url)
+    assert page.status_code == 200 and "mindst 12 tegn" in page.content.decode()
+    new = "Kongsholmparken-ved-søen-3"
+    response = client.post(url, {"old_password": "forkert-gammel-kode", "new_password1": new,
+                                 "new_password2": new})
+    assert response.status_code == 200 and mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"old_password": PASSWORD, "new_password1": new,
+                                     "new_password2": new})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new)
+    assert [m.subject for m in mail.outbox] == ["Din adgangskode er ændret"]
+    # Still logged in here.
+    assert client.get(da("accounts:profile")).status_code == 200

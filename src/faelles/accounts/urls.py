@@ -21,6 +21,8 @@ urlpatterns = [
          views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path(pgettext_lazy("url", "account/password/done/"), views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
+    path(pgettext_lazy("url", "account/password/change/"), views.PasswordChangeView.as_view(),
+         name="password_change"),
     path(pgettext_lazy("url", "account/"), views.profile, name="profile"),
     path(pgettext_lazy("url", "account/organisation/"), views.membership_request,
          name="membership_request"),

@@ -160,6 +160,21 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change the password while logged in: asks for the old one (ASVS 2.1.5, 2.1.6). The
+    session stays logged in; other sessions end, and the person gets the e-mail notice
+    (User.save)."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password is changed. We have sent you an e-mail "
+                                         "about it."))
+        return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
