@@ -284,3 +284,69 @@ def test_day_label_matches_the_date_filter():
         with translation.override(lang):
             local = timezone.localtime(moment)
             assert selectors._day_label(lang, local.date()) == _date(moment, "j. M Y")
+
+
+# -- The cached shell is invalidated by every change it shows ------------------------------
+
+
+def test_cached_shell_follows_changes_to_process_phases_pillars_and_statuses(
+    client_for, process, make_user, busy,
+):
+    from faelles.feedback.models import Status
+    from faelles.participation.models import Phase
+
+    client = client_for(None)
+    path = f"/deltag/{process.slug}/bidrag/"
+    page = f"/deltag/{process.slug}/"
+    client.get(path), client.get(page)  # fill the cache
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(path)
+    assert not any("participation_phase" in q["sql"] for q in ctx.captured_queries)
+
+    process.title_da = "Nyt navn på forløbet"
+    process.save()
+    assert "Nyt navn på forløbet" in client.get(path).content.decode()
+
+    phase = Phase.objects.get(process=process)
+    Phase.objects.create(municipality=process.municipality, process=process, type=phase.type,
+                         title="Anden runde", start=phase.start, end=phase.end, order=2)
+    assert "Anden runde" in client.get(path).content.decode()  # the phase filter appears
+    phase.title_da = "Første runde"
+    phase.save()
+    assert "Første runde" in client.get(page).content.decode()
+
+    green, = _pillars(process.municipality, ("Det grønne", "The green"))
+    process.pillars.add(green)  # m2m_changed
+    assert 'value="p0"' in client.get(path).content.decode()
+    green.title_da = "Det grønne Albertslund"
+    green.save()
+    assert "Det grønne Albertslund" in client.get(path).content.decode()
+    process.pillars.remove(green)
+    assert 'value="p0"' not in client.get(path).content.decode()
+
+    Question.objects.create(municipality=process.municipality, phase=phase, text="Hvad nu?")
+    assert "Hvad nu?" in client.get(page).content.decode()
+
+    Status.objects.create(municipality=process.municipality, key="ny-status",
+                          name="Helt ny status")
+    assert "Helt ny status" in client.get(path).content.decode()
+
+    # Counters move by update() without signals: the process page reads them fresh.
+    _make(process, make_user, 3)
+    assert "(3)" in client.get(page).content.decode()
+
+    process.is_published = False
+    process.save()
+    assert client.get(path).status_code == 404
+
+
+def test_cached_shell_is_per_language_and_municipality(client_for, process, other_municipality):
+    client = client_for(None)
+    client.get(f"/en/participate/{process.slug}/contributions/")
+    process.title_en = "Ideas for Albertslund"
+    process.save()
+    assert "Idéer til Albertslund" in client.get(f"/deltag/{process.slug}/bidrag/").content.decode()
+    assert "Ideas for Albertslund" in client.get(
+        f"/en/participate/{process.slug}/contributions/").content.decode()
+    assert client_for(None, host="andeby.test").get(
+        f"/deltag/{process.slug}/bidrag/").status_code == 404

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import dateformat, timezone, translation
 from django.utils.dateparse import parse_datetime
@@ -118,21 +119,54 @@ class PillarInfo:
     title: str
 
 
+SHELL_TTL = 600  # seconds; invalidation is by the municipality's content generation
+
+
 def process_shell(
     *, municipality: Any, slug: str, with_texts: bool = False
 ) -> Process | None:
-    """The process for its list and its page, in four small queries and no prefetches.
+    """The process for its list and its page: from the cache, else in five small queries.
 
     A real `Process` (the rules and the follow button take it as it is) whose `phase_list` holds
-    `PhaseInfo` values; `pillar_list` and `sdg_numbers` are set too. `with_texts` adds the phase
-    texts and questions that only the process page shows.
+    `PhaseInfo` values; `pillar_list`, `sdg_numbers` and `status_list` (the feedback statuses
+    the filter offers) are set too. `with_texts` adds the phase texts and questions that only
+    the process page shows.
+
+    Cached per process and language under the municipality's content generation
+    (`faelles.core.pagecache`): every save or delete of municipal content (the process, its
+    phases, questions, pillars and SDG targets, a pillar's title, a feedback status) bumps it
+    through post_save/post_delete/m2m_changed signals, so a changed process is never served
+    from the cache. The counters change through `update()` without signals: the process page
+    reads them fresh.
     """
-    process = Process.objects.filter(municipality=municipality, slug=slug).order_by()[:1]
+    from faelles.core import pagecache
+
+    m_id = getattr(municipality, "pk", municipality)
+    lang = translation.get_language() or "da"
+    key = f"participation:shell:{m_id}:{slug}:{lang}:{int(with_texts)}"
+    generation = pagecache.generation(m_id)  # read before loading: a write in between wins
+    hit = cache.get(key)
+    if hit is not None and hit[0] == generation:
+        process = hit[1]
+    else:
+        process = _load_shell(m_id, slug, lang, with_texts)
+        cache.set(key, (generation, process), SHELL_TTL)
+    if process is not None and with_texts:
+        counts = Process.objects.filter(pk=process.pk).values_list(
+            "contribution_count", "comment_count", "support_count").first()
+        if counts:
+            process.contribution_count, process.comment_count, process.support_count = counts
+    return process
+
+
+def _load_shell(m_id: int, slug: str, lang: str, with_texts: bool) -> Process | None:
+    from faelles.feedback.selectors import statuses_of
+
+    process = Process.objects.filter(municipality_id=m_id, slug=slug).order_by()[:1]
     found = list(process)
     if not found:
         return None
     p = found[0]
-    lang = translation.get_language() or "da"
     cols = ["pk", "type", "order", "title_da", "title_en", "start", "end"]
     if with_texts:
         cols += ["text_da", "text_en"]
@@ -166,6 +200,7 @@ def process_shell(
     p.__dict__["phase_list"] = phases
     p.pillar_list = pillars  # type: ignore[attr-defined]
     p.sdg_numbers = sdg_numbers  # type: ignore[attr-defined]
+    p.status_list = [] if with_texts else statuses_of(m_id)  # type: ignore[attr-defined]
     return p
 
 
@@ -503,22 +538,55 @@ class CommentNode:
 MAX_DEPTH = 3
 
 
-# The columns a thread shows (and the rules for editing ask): a page of 200 comments builds
-# 400 model instances, and the author's other columns (password hash, e-mail ...) are not needed.
-THREAD_FIELDS = (
-    "id", "municipality_id", "contribution_id", "paragraph_id", "parent_id", "author_id",
-    "text", "created_at", "edited_at", "is_hidden", "hidden_reason", "is_example",
-    "author__id", "author__name",
-)
+class ThreadAuthor:
+    __slots__ = ("name", "pk")
+
+    def __init__(self, pk: int, name: str) -> None:
+        self.pk, self.name = pk, name
+
+    @property
+    def display_name(self) -> str:
+        # As User.display_name: never derived from the (private) e-mail address.
+        return self.name or gettext("Participant")
+
+
+class ThreadComment:
+    """A comment as a thread shows it, built from one row of plain values.
+
+    A busy contribution has 200 comments: model instances for them and their authors were a
+    fifth of the page's time. This carries what the thread template and the edit rule
+    (`participation.edit_comment`: author, age, hidden) read, under the model's names.
+    """
+
+    __slots__ = ("author", "author_id", "contribution_id", "created_at", "edited_at",
+                 "hidden_reason", "is_example", "is_hidden", "paragraph_id", "parent_id", "pk",
+                 "text")
+
+    def __init__(self, row: tuple[Any, ...]) -> None:
+        (self.pk, self.contribution_id, self.paragraph_id, self.parent_id, self.author_id,
+         author_name, self.text, self.created_at, self.edited_at, self.is_hidden,
+         self.hidden_reason, self.is_example) = row
+        self.author = ThreadAuthor(self.author_id, author_name or "") if self.author_id else None
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+
+_THREAD_VALUES = ("id", "contribution_id", "paragraph_id", "parent_id", "author_id",
+                  "author__name", "text", "created_at", "edited_at", "is_hidden",
+                  "hidden_reason", "is_example")
+
+
+def _thread_comments(qs: QuerySet[Comment]) -> list[Any]:
+    return [ThreadComment(row) for row in
+            qs.order_by("created_at", "id").values_list(*_THREAD_VALUES)]
 
 
 def comment_tree(*, contribution: Contribution) -> list[CommentNode]:
     """All comments in one query, arranged as threads. Replies deeper than MAX_DEPTH are shown
     at the last level, so a long thread stays readable on a phone."""
-    return _tree(list(
-        Comment.objects.filter(contribution=contribution).select_related("author")
-        .only(*THREAD_FIELDS).order_by("created_at", "id")
-    ))
+    return _tree(_thread_comments(Comment.objects.filter(contribution=contribution)))
 
 
 def _tree(comments: list[Comment]) -> list[CommentNode]:
@@ -563,10 +631,7 @@ def draft_page(*, process: Process, number: int) -> DraftPage | None:
         v.process = process
     for p in paragraphs:
         p.version = version
-    comments = list(
-        Comment.objects.filter(paragraph__version=version).select_related("author")
-        .only(*THREAD_FIELDS).order_by("created_at", "id")
-    )
+    comments = _thread_comments(Comment.objects.filter(paragraph__version=version))
     by_paragraph: dict[int, list[Comment]] = {}
     for c in comments:
         by_paragraph.setdefault(c.paragraph_id, []).append(c)

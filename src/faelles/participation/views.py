@@ -28,7 +28,7 @@ from faelles.core.forms import already_submitted, submit_once
 from faelles.core.links import path_for
 from faelles.core.permissions import can
 from faelles.core.tenancy import request_municipality
-from faelles.feedback.selectors import contribution_trace, statuses_of
+from faelles.feedback.selectors import contribution_trace
 from faelles.feedback.services import is_following
 from faelles.participation import selectors, services
 from faelles.participation.formatting import DateFormatter, attachment_label
@@ -183,7 +183,7 @@ def contribution_list(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "process": process, "filters": filters, "page": page,
         "neighbourhoods": Neighbourhood.choices,
-        "statuses": statuses_of(process.municipality_id),
+        "statuses": process.status_list,
         "sdg_numbers": process.sdg_numbers, "pillars": process.pillar_list,
         "abilities": _abilities(request, process),
         "list_url": path_for("participation:contributions", slug=process.slug),
