@@ -278,17 +278,20 @@ class Run:
                                   explanation=f"{self.run} burst: dette blev til et initiativ.")
             linked += 1
         self.facts["burst_links"] = linked
-        # Kill while a send_outbox task is RUNNING (the sink pauses 0.1 s twice per mail).
-        deadline = time.time() + 20
-        running: list[str] = []
-        while time.time() < deadline and not running:
-            running = [str(pk) for pk in
-                       DBTaskResult.objects.running().values_list("pk", flat=True)]
-            if not running:
-                time.sleep(0.02)
-        time.sleep(random.uniform(0.0, 0.2))
-        start = time.time()
+        # Kill while a task is RUNNING: freeze the worker (SIGSTOP) once the database shows a
+        # running task, look again, and kill -9 only if the frozen worker is mid-task; otherwise
+        # let it go on and try again. (The sink pauses 0.1 s before and after each mail.)
         assert self.worker is not None
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if not DBTaskResult.objects.running().exists():
+                time.sleep(random.uniform(0.005, 0.03))
+                continue
+            self.worker.send_signal(signal.SIGSTOP)
+            if DBTaskResult.objects.running().exists():
+                break
+            self.worker.send_signal(signal.SIGCONT)
+        start = time.time()
         self.worker.send_signal(signal.SIGKILL)
         self.worker.wait(timeout=10)
         snapshot = dict(DBTaskResult.objects.filter(status__in=["RUNNING", "READY"])
