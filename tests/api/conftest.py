@@ -14,6 +14,15 @@ SECRET = "HEMMELIG"  # every private row carries this word, so one search finds 
 SECRET_EMAIL = "skjult.person@example.dk"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_counts() -> None:
+    """The shared cache is cleared before each test; forget this process's unreported counts
+    of the rate limit too (in production they are real requests of the current window)."""
+    from faelles.api.http import _local_counts
+
+    _local_counts.clear()
+
+
 @pytest.fixture
 def world(municipality: Any, other_municipality: Any, make_user: Any) -> SimpleNamespace:
     from faelles.accounts.models import Organisation

@@ -278,22 +278,22 @@ def process_feed(request: HttpRequest, slug: str) -> HttpResponse:
             "description": str(render_markdown(phase.text)),
             "pubdate": phase.start, "unique_id": f"{feed.feed['link']}#phase-{phase.pk}",
         })
-    contributions = list(
+    rows = selectors.public_contribution_rows(
+        municipality,
         selectors.public_contributions(municipality).filter(process=process)
-        .order_by("-created_at", "-id")[:FEED_ITEMS]
+        .order_by("-created_at", "-id")[:FEED_ITEMS],
     )
-    selectors.attach_feedback(contributions)
-    for c in contributions:
-        api_url = serialise.absolute(f"/api/v1/contributions/{c.pk}")
+    url = serialise.url_for_id("participation:contribution")
+    for row in rows:
+        api_url = serialise.absolute(f"/api/v1/contributions/{row['id']}")
         entries.append({
-            "title": c.title,
-            "link": serialise.page_url("participation:contribution", pk=c.pk) or api_url,
-            "description": str(render_markdown(selectors.public_text(c))),
-            "pubdate": c.created_at,
-            "unique_id": api_url, "author_name": selectors.author_name(c) or None,
+            "title": row["title"],
+            "link": url(row["id"]) or api_url,
+            "description": str(render_markdown(row["public_text"])),
+            "pubdate": row["created_at"],
+            "unique_id": api_url, "author_name": row["author_name"] or None,
         })
-        for answer in selectors.feed_answers(c):
-            entries.append(answer)
+        entries.extend(selectors.feed_answers(row))
     entries.sort(key=lambda e: e["pubdate"], reverse=True)
     for entry in entries[:FEED_ITEMS]:
         feed.add_item(**entry)

@@ -7,12 +7,14 @@ rest of the site pays nothing for it (the middleware stack is paid on every requ
 from __future__ import annotations
 
 import functools
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -58,21 +60,89 @@ def client_ident(request: HttpRequest) -> str:
 def rate_limited(request: HttpRequest) -> int | None:
     """Count this request; the seconds to wait when the client is over its limit, else None.
 
-    A fixed window in the shared cache, so the limit holds across all web processes.
+    A fixed window per client in the shared cache, so the limit holds across all web processes.
     """
     limit, period = current_rate()
     now = time.time()
     window = int(now // period)
     key = f"api-rate:{client_ident(request)}:{period}:{window}"
-    cache.add(key, 0, timeout=period + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=period + 1)
-        count = 1
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        count = _count_in_redis(backend, key, period)
+    else:
+        count = _local_counts.count(key, (period, window), limit, period)
     if count > limit:
         return max(1, int(period - (now % period)) + 1)
     return None
+
+
+def _count_in_redis(backend: RedisCache, key: str, period: int) -> int:
+    """INCR and EXPIRE in one round trip (the value stays a plain integer, so cache.get/set of
+    the same key still work)."""
+    name = backend.make_and_validate_key(key)
+    client = backend._cache.get_client(name, write=True)  # no public API for the client
+    pipe = client.pipeline(transaction=False)
+    pipe.incr(name)
+    pipe.expire(name, period + 1)
+    count, _ok = pipe.execute()
+    return int(count)
+
+
+class LocalCounts:
+    """Counting in a cache without atomic one-round-trip increments (the database cache: each
+    `add` + `incr` is a write transaction, about 10 queries per API request).
+
+    Each process counts a client's requests in memory and adds them to the shared counter in
+    batches: at the client's first request in a window, after every `batch` requests, and
+    whenever the estimate goes over the limit. A 429 is decided only on the shared total just
+    read, so a stale memory (a cleared cache) never refuses a client by mistake. With one
+    process the count is exact; with N processes a client may get up to N x (batch - 1)
+    requests more than the limit in a window before being refused. batch = limit // 20,
+    between 1 and 50 (120/minute: 6), so small limits stay exact.
+    """
+
+    MAX_KEYS = 50_000  # memory bound: cleared beyond that
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._window: tuple[int, int] | None = None
+        self._counts: dict[str, list[int]] = {}  # key -> [shared total read, not yet added]
+
+    def count(self, key: str, window: tuple[int, int], limit: int, period: int) -> int:
+        batch = max(1, min(limit // 20, 50))
+        with self._lock:
+            if window != self._window or len(self._counts) > self.MAX_KEYS:
+                self._counts = {}
+                self._window = window
+            entry = self._counts.get(key)
+            first = entry is None
+            if entry is None:
+                entry = self._counts[key] = [0, 0]
+            entry[1] += 1
+            estimate = entry[0] + entry[1]
+            if not first and entry[1] < batch and estimate <= limit:
+                return estimate
+            pending, entry[1] = entry[1], 0
+        total = _add_shared(key, pending, period)
+        with self._lock:
+            entry[0] = total
+        return total
+
+    def clear(self) -> None:
+        with self._lock:
+            self._counts = {}
+
+
+def _add_shared(key: str, amount: int, period: int) -> int:
+    cache.add(key, 0, timeout=period + 1)
+    try:
+        return int(cache.incr(key, amount))
+    except ValueError:  # expired between add and incr
+        cache.set(key, amount, timeout=period + 1)
+        return amount
+
+
+_local_counts = LocalCounts()
 
 
 def requested_language(request: HttpRequest) -> str:

@@ -61,7 +61,11 @@ def _load(value: Any, kind: str) -> Any:
 
 
 def encode_cursor(row: Any, ordering: Ordering) -> str:
-    values = [_dump(getattr(row, key.field)) for key in ordering]
+    """The cursor after `row`: a model instance or a values() dict."""
+    if isinstance(row, dict):
+        values = [_dump(row[key.field]) for key in ordering]
+    else:
+        values = [_dump(getattr(row, key.field)) for key in ordering]
     raw = json.dumps(values, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from faelles.accounts.models import Organisation
@@ -173,53 +174,107 @@ def public_processes(municipality: Municipality) -> QuerySet[Process]:
 
 
 def public_contributions(municipality: Municipality) -> QuerySet[Contribution]:
-    qs = (
-        Contribution.objects.filter(PUBLIC_CONTRIBUTION, municipality=municipality)
-        .select_related("process", "phase", "author", "on_behalf_of", "municipality")
-        .prefetch_related(
-            Prefetch("pillars", queryset=Pillar.objects.filter(PUBLIC_PILLAR)),
-            Prefetch("sdg_targets", queryset=SdgTarget.objects.select_related("goal")),
-        )
-    )
-    return qs
+    """The public contributions, without joins beyond the process's published flag, so the
+    newest-first walk follows the (municipality, created_at, id) index. Turn them into rows
+    with `contribution_values` and complete those with `complete_contributions`."""
+    return Contribution.objects.filter(PUBLIC_CONTRIBUTION, municipality=municipality)
 
 
-def author_name(contribution: Contribution) -> str:
+# Everything the API, the downloads and the feeds read of a contribution, in one query: plain
+# values, no model instances (building 50 instances with five related objects each through
+# modeltranslation cost more than the rest of the request). Translated titles come in both
+# languages and are picked by `translated`.
+CONTRIBUTION_VALUES = (
+    "id", "process__slug", "process__title_da", "process__title_en",
+    "phase_id", "phase__title_da", "phase__title_en", "kind", "title", "text", "redacted_text",
+    "publish_name", "offline_source", "protected_address", "author__name",
+    "on_behalf_of__name", "neighbourhood", "support_count", "comment_count", "is_example",
+    "created_at",
+)
+
+
+def contribution_values(qs: QuerySet[Contribution]) -> QuerySet[Any]:
+    return qs.values(*CONTRIBUTION_VALUES)
+
+
+def translated(row: dict[str, Any], field: str) -> str:
+    """A translated field read by values() (`field_da`, `field_en`) in the active language,
+    falling back like modeltranslation (MODELTRANSLATION_FALLBACK_LANGUAGES = da, en)."""
+    lang = translation.get_language() or "da"
+    for code in (lang, "da", "en"):
+        value = row.get(f"{field}_{code}")
+        if value:
+            return value
+    return ""
+
+
+def author_name(row: dict[str, Any]) -> str:
     """The name an author chose to show; never derived from the e-mail address, never for a
     person with a protected address, and empty for input received offline (the sender's name
     and address stay with the municipality)."""
-    if (
-        not contribution.publish_name or contribution.offline_source
-        or getattr(contribution, "protected_address", False)
-    ):
+    if not row["publish_name"] or row["offline_source"] or row["protected_address"]:
         return ""
-    author = contribution.author
-    return (author.name or "").strip() if author is not None else ""
+    return (row["author__name"] or "").strip()
 
 
 # ----------------------------------------------------------------------------- feedback
 # Status, public answer and outcome links come from the feedback app. They are read for a whole
-# page (or download chunk) at once, in a fixed number of queries, and kept on each row as
-# `_api_feedback`. Case details (responder address, protected address, memo section, deadline
+# page (or download chunk) at once, in a fixed number of queries, and kept on each row under
+# "feedback". Case details (responder address, protected address, memo section, deadline
 # overrides) are never read here, and redacted passages are replaced in title and text.
 
 
-def attach_feedback(contributions: list[Contribution]) -> None:
-    """Read the feedback of `contributions` (4 queries whatever their number)."""
-    from faelles.feedback.models import ContributionState, Outcome, Redaction, Status
+def complete_contributions(rows: list[dict[str, Any]], municipality: Municipality) -> None:
+    """Complete rows of `contribution_values` for the public: translated titles, the author's
+    shown name, the public (redacted) text, pillars, SDG targets and the feedback (status,
+    answer, outcomes). A page or a download chunk costs 6 queries whatever the number
+    of rows; each row gets the keys serialise.contribution and the CSV columns read."""
+    from faelles.feedback.models import Answer, ContributionState, Outcome, Redaction, Status
     from faelles.feedback.selectors import actor_label, redact
 
-    if not contributions:
+    if not rows:
         return
-    ids = [c.pk for c in contributions]
-    municipality = contributions[0].municipality
+    ids = [row["id"] for row in rows]
+    pillars: dict[int, list[dict[str, str]]] = {}
+    for cid, slug, title_da, title_en in (
+        Contribution.pillars.through.objects.filter(
+            contribution_id__in=ids, pillar__is_published=True,
+            pillar__vision__is_published=True,
+        )
+        .order_by("pillar__order", "pillar_id")
+        .values_list("contribution_id", "pillar__slug", "pillar__title_da", "pillar__title_en")
+    ):
+        title = translated({"t_da": title_da, "t_en": title_en}, "t")
+        pillars.setdefault(cid, []).append({"slug": slug, "title": title})
+    targets: dict[int, list[str]] = {}
+    for cid, code in (
+        Contribution.sdg_targets.through.objects.filter(contribution_id__in=ids)
+        .order_by("target__goal__number", "target__sort_key", "target_id")
+        .values_list("contribution_id", "target__code")
+    ):
+        targets.setdefault(cid, []).append(code)
+
     statuses = list(Status.objects.filter(municipality=municipality).order_by("order", "id"))
+    by_id = {x.pk: x for x in statuses}
     default = next((x for x in statuses if x.is_default), statuses[0] if statuses else None)
-    states = {
-        st.contribution_id: st
-        for st in ContributionState.objects.filter(contribution_id__in=ids)
-        .select_related("status", "answer", "answer__author")
-    }
+    # The page's states, with their answers, as plain values keyed by contribution.
+    now = timezone.now()
+    states: dict[int, tuple[int | None, dict[str, Any] | None]] = {}
+    for (cid, status_id, answered_at, answer_id, text, published_at, role, author_id,
+         name) in ContributionState.objects.filter(contribution_id__in=ids).values_list(
+        "contribution_id", "status_id", "answered_at", "answer_id", "answer__text",
+        "answer__published_at", "answer__author_role", "answer__author_id",
+        "answer__author__name",
+    ):
+        answer = None
+        if answer_id and answered_at is not None and published_at <= now:
+            # An unsaved Answer carries what actor_label reads (role, the author's name).
+            shown = Answer(author_role=role)
+            if author_id:
+                shown.author = get_user_model()(pk=author_id, name=name or "")
+            answer = {"text": text, "published_at": published_at,
+                      "answered_by": actor_label(shown, municipality)}
+        states[cid] = (status_id, answer)
     outcomes: dict[int, list[dict[str, Any]]] = {}
     for o in Outcome.objects.filter(contribution_id__in=ids).filter(
         Q(decision__is_published=True) | Q(initiative__is_published=True)
@@ -229,27 +284,36 @@ def attach_feedback(contributions: list[Contribution]) -> None:
     redactions: dict[int, list[Any]] = {}
     for r in Redaction.objects.filter(contribution_id__in=ids).order_by("id"):
         redactions.setdefault(r.contribution_id, []).append(r)
-    now = timezone.now()
-    for c in contributions:
-        state = states.get(c.pk)
-        status = state.status if state is not None and state.status_id else default
-        answer = state.answer if state is not None and state.answer_id else None
-        if answer is not None and (state.answered_at is None or answer.published_at > now):
-            answer = None
-        text = getattr(c, "redacted_text", "") or c.text
-        if c.pk in redactions:
-            c.title = redact(c.title, redactions[c.pk])
-            text = redact(text, redactions[c.pk])
-        c._api_text = text  # type: ignore[attr-defined]
-        c._api_feedback = {  # type: ignore[attr-defined]
+
+    for row in rows:
+        cid = row["id"]
+        status_id, answer = states.get(cid, (None, None))
+        status = by_id.get(status_id, default) if status_id else default
+        text = row["redacted_text"] or row["text"]
+        if cid in redactions:
+            row["title"] = redact(row["title"], redactions[cid])
+            text = redact(text, redactions[cid])
+        row["public_text"] = text
+        row["author_name"] = author_name(row)
+        row["process_title"] = translated(row, "process__title")
+        row["phase_title"] = translated(row, "phase__title") if row["phase_id"] else None
+        row["pillars"] = pillars.get(cid, [])
+        row["sdg_targets"] = targets.get(cid, [])
+        row["feedback"] = {
             "status": status.key if status else None,
             "status_label": status.name if status else None,
-            "answer": {
-                "text": answer.text, "published_at": answer.published_at,
-                "answered_by": actor_label(answer, municipality),
-            } if answer is not None else None,
-            "outcomes": outcomes.get(c.pk, []),
+            "answer": answer,
+            "outcomes": outcomes.get(cid, []),
         }
+
+
+def public_contribution_rows(
+    municipality: Municipality, qs: QuerySet[Contribution]
+) -> list[dict[str, Any]]:
+    """The completed rows of `qs` (public_contributions, filtered and sliced)."""
+    rows = list(contribution_values(qs))
+    complete_contributions(rows, municipality)
+    return rows
 
 
 def _outcome(o: Any) -> dict[str, Any]:
@@ -268,35 +332,16 @@ def _outcome(o: Any) -> dict[str, Any]:
     }
 
 
-EMPTY_FEEDBACK: dict[str, Any] = {
-    "status": None, "status_label": None, "answer": None, "outcomes": [],
-}
-
-
-def feedback_of(contribution: Contribution) -> dict[str, Any]:
-    """Status, public answer and outcome links (after attach_feedback)."""
-    return getattr(contribution, "_api_feedback", EMPTY_FEEDBACK)
-
-
-def public_text(contribution: Contribution) -> str:
-    """The text the public may read: staff's redacted version when there is one, with the
-    feedback app's redacted passages removed (set by attach_feedback)."""
-    text = getattr(contribution, "_api_text", None)
-    if text is None:
-        text = getattr(contribution, "redacted_text", "") or contribution.text
-    return text
-
-
-def feed_answers(contribution: Contribution) -> list[dict[str, Any]]:
-    """Feed entries for the public answer to a contribution (after attach_feedback)."""
+def feed_answers(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """Feed entries for the public answer to a contribution (a completed row)."""
     from faelles.api.serialise import absolute
 
-    answer = feedback_of(contribution)["answer"]
+    answer = row["feedback"]["answer"]
     if not answer:
         return []
-    api_url = absolute(f"/api/v1/contributions/{contribution.pk}") or ""
+    api_url = absolute(f"/api/v1/contributions/{row['id']}") or ""
     return [{
-        "title": gettext("Answer: %(title)s") % {"title": contribution.title},
+        "title": gettext("Answer: %(title)s") % {"title": row["title"]},
         "link": api_url, "description": str(render_markdown(answer["text"])),
         "pubdate": answer["published_at"], "unique_id": api_url + "#answer",
         "author_name": answer["answered_by"],

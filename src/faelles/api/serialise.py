@@ -5,14 +5,14 @@ Danish); relations are read from prefetched rows, so no function here runs a que
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
 from django.urls import NoReverseMatch
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from faelles.api import selectors
 from faelles.core.links import path_for
 
 # The scheme and host of the current request (each municipality has its own host); set by
@@ -183,21 +183,51 @@ def process(p: Any) -> dict[str, Any]:
     }
 
 
-def contribution(c: Any) -> dict[str, Any]:
-    return {
-        "id": c.pk, "process": ref(c.process),
-        "phase": c.phase.title if c.phase_id else None,
-        "kind": c.kind, "kind_label": str(c.get_kind_display()), "title": c.title,
-        "text": selectors.public_text(c), "author_name": selectors.author_name(c),
-        "on_behalf_of": c.on_behalf_of.name if c.on_behalf_of_id else None,
-        "neighbourhood": c.neighbourhood,
-        "pillars": [ref(x) for x in c.pillars.all()],
-        "sdg_targets": [t.code for t in c.sdg_targets.all()],
-        "support_count": c.support_count, "comment_count": c.comment_count,
-        **selectors.feedback_of(c),
-        "is_example": c.is_example, "created_at": c.created_at,
-        "url": page_url("participation:contribution", pk=c.pk),
-    }
+_NUMBER_MARK = 987_654_321_987
+
+
+def url_for_id(name: str) -> Callable[[int], str | None]:
+    """`page_url(name, pk=...)` for many rows: reversed once, then only formatted."""
+    url = page_url(name, pk=_NUMBER_MARK)
+    if url is None:
+        return lambda pk: None
+    head, _mark, tail = url.partition(str(_NUMBER_MARK))
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _choice_labels(model: Any, field: str) -> dict[str, str]:
+    """The display labels of a choices field in the active language (memoised per language)."""
+    key = (model._meta.label, field, translation.get_language())
+    labels = _labels.get(key)
+    if labels is None:
+        labels = {str(k): str(v) for k, v in model._meta.get_field(field).flatchoices}
+        _labels[key] = labels
+    return labels
+
+
+_labels: dict[tuple[str, str, str | None], dict[str, str]] = {}
+
+
+def contributions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows completed by selectors.complete_contributions to public dicts."""
+    from faelles.participation.models import Contribution
+
+    url = url_for_id("participation:contribution")
+    kinds = _choice_labels(Contribution, "kind")
+    return [
+        {
+            "id": r["id"], "process": {"slug": r["process__slug"], "title": r["process_title"]},
+            "phase": r["phase_title"], "kind": r["kind"],
+            "kind_label": kinds.get(r["kind"], r["kind"]), "title": r["title"],
+            "text": r["public_text"], "author_name": r["author_name"],
+            "on_behalf_of": r["on_behalf_of__name"], "neighbourhood": r["neighbourhood"],
+            "pillars": r["pillars"], "sdg_targets": r["sdg_targets"],
+            "support_count": r["support_count"], "comment_count": r["comment_count"],
+            **r["feedback"],
+            "is_example": r["is_example"], "created_at": r["created_at"], "url": url(r["id"]),
+        }
+        for r in rows
+    ]
 
 
 def document(d: Any) -> dict[str, Any]:
