@@ -77,13 +77,17 @@ def _process_shell(request: HttpRequest, slug: str, *, with_texts: bool = False)
 
 def _contribution(request: HttpRequest, pk: int, *, for_page: bool = False) -> Contribution:
     """The contribution with what the rules need (its process and phases); the page also gets
-    its tags. Actions (support, comment, report ...) skip the tags they never show."""
-    qs = Contribution.objects.select_related(
-        "process", "author", "on_behalf_of", "phase", "question", "meeting"
-    ).prefetch_related("process__phases")
+    what it shows (tags, question, meeting, paragraph). Actions (support, report ...) skip
+    what they never show."""
+    qs = Contribution.objects.select_related("process", "author").prefetch_related(
+        "process__phases")
     if for_page:
-        qs = qs.select_related("paragraph").prefetch_related("pillars", "sdg_targets")
-    return access_object(request, qs, "participation.view_contribution", pk=pk)
+        qs = qs.select_related("on_behalf_of", "question", "meeting", "paragraph")
+        qs = qs.prefetch_related("pillars", "sdg_targets")
+    contribution = access_object(request, qs, "participation.view_contribution", pk=pk)
+    # Fetched within the request's municipality: hand it over instead of loading it again.
+    contribution.municipality = request_municipality(request)
+    return contribution
 
 
 def _thread_context(request: HttpRequest, threads: list[Any]) -> dict[str, Any]:
@@ -103,7 +107,7 @@ def _thread_context(request: HttpRequest, threads: list[Any]) -> dict[str, Any]:
                 editable.add(comment.pk)
             stack.extend(node.replies)
     return {"fmt_date": DateFormatter(), "csrf_field": csrf_input(request),
-            "editable_comments": editable}
+            "editable_comments": editable, "signed_in": user.is_authenticated}
 
 
 def _abilities(request: HttpRequest, process: Any) -> dict[str, bool]:

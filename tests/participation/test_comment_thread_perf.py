@@ -1,0 +1,109 @@
+"""The contribution page with a long thread: a fixed number of queries whatever the number of
+comments, and the per-request date formatter gives exactly what `|date` gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
+
+from faelles.config.jinja import _date
+from faelles.participation import services
+from faelles.participation.formatting import DateFormatter, attachment_label, file_size
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit(settings):
+    settings.FAELLES_RATE_LIMITS = {"comment": (10_000, 600)}
+
+
+def _thread(contribution, users, n):
+    made = []
+    for i in range(n):
+        parent = made[i // 3] if i >= 4 and i % 2 else None  # threads up to the last level
+        made.append(services.comment_create(contribution=contribution, author=users[i % 4],
+                                            parent=parent, text=f"Kommentar {i}, *enig*."))
+    return made
+
+
+def _count(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(queries), response.content.decode()
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_queries_do_not_grow_from_5_to_200_comments(client_for, make_contribution, make_user,
+                                                    signed_in, django_assert_num_queries):
+    users = [make_user() for _ in range(4)]
+    viewer = users[0] if signed_in else None
+    small, big = make_contribution(title="Lille tråd"), make_contribution(title="Lang tråd")
+    _thread(small, users, 5)
+    _thread(big, users, 200)
+    client = client_for(viewer)
+    client.get(small.get_absolute_url())  # warm caches that are not per page
+    few, _html = _count(client, small.get_absolute_url())
+    with django_assert_num_queries(few):
+        response = client.get(big.get_absolute_url())
+    html = response.content.decode()
+    assert html.count('class="comment"') == 200
+    assert "Kommentar 199" in html
+    # Replies below the last level are shown at the last level.
+    assert '<ol class="comment-thread"><li' not in html.split("Kommentar 199")[0][-10:]
+
+
+def test_own_comments_get_an_edit_link_without_extra_queries(client_for, make_contribution,
+                                                            make_user):
+    users = [make_user() for _ in range(4)]
+    c = make_contribution()
+    comments = _thread(c, users, 40)
+    client = client_for(users[1])
+    mine = [x for x in comments if x.author_id == users[1].pk]
+    client.get(c.get_absolute_url())  # warm caches that are not per page
+    n_before, html = _count(client, c.get_absolute_url())
+    for comment in mine:
+        assert f'href="/deltag/kommentar/{comment.pk}/ret/"' in html
+    others = [x for x in comments if x.author_id != users[1].pk]
+    assert f'href="/deltag/kommentar/{others[0].pk}/ret/"' not in html
+    _thread(c, users, 40)
+    n_after, _html = _count(client, c.get_absolute_url())
+    assert n_after == n_before
+
+
+@pytest.mark.parametrize("fmt", ["j. M Y, H:i", "j. F Y", "H:i", "d.m.Y", "j. b Y \\k\\l. G",
+                                 "D j. F", "N j, Y"])
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_date_formatter_equals_the_date_filter(fmt, lang):
+    values = [
+        dt.datetime(2026, 1, 5, 23, 30, tzinfo=dt.UTC),   # the next day in Copenhagen
+        dt.datetime(2026, 3, 29, 0, 59, tzinfo=dt.UTC),   # the night summer time starts
+        dt.datetime(2026, 10, 25, 1, 15, tzinfo=dt.UTC),
+        dt.datetime(2026, 5, 17, 8, 4, tzinfo=dt.UTC),
+        timezone.now(),
+        dt.date(2026, 12, 24),
+    ]
+    with translation.override(lang):
+        formatter = DateFormatter()
+        for value in values:
+            if not isinstance(value, dt.datetime) and any(ch in fmt for ch in "HGi"):
+                continue
+            assert formatter(value, fmt) == _date(value, fmt), (value, fmt)
+        assert formatter(None, fmt) == ""
+
+
+def test_attachment_label_and_sizes():
+    class C:
+        attachment_type, attachment_size = "application/pdf", 120_400
+    with translation.override("da"):
+        assert attachment_label(C) == "Vedhæftet fil (PDF, 120 kB)"
+        assert file_size(300) == "1 kB"
+        assert file_size(2_450_000) == "2,5 MB"
+    with translation.override("en"):
+        assert attachment_label(C) == "Attached file (PDF, 120 kB)"
+        assert file_size(2_450_000) == "2.5 MB"
