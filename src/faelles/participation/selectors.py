@@ -21,10 +21,12 @@ from functools import lru_cache
 from typing import Any
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import dateformat, timezone, translation
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from faelles.core.links import path_for
 from faelles.core.markdown import plain_text
@@ -240,9 +242,7 @@ class Card:
     title: str
     is_example: bool
     kind: str
-    org: str
-    person: str
-    offline: str
+    author: str
     created_at: dt.datetime
     iso: str
     date: str
@@ -252,6 +252,8 @@ class Card:
     support_count: int
     comment_count: int
     shuffle_key: int
+    supports: str
+    comments: str
     tags: list[str] = field(default_factory=list)
 
 
@@ -441,36 +443,86 @@ def contribution_page(
     return page
 
 
+class _Labels:
+    """Display strings a page repeats (counts, author lines), translated once per value."""
+
+    def __init__(self) -> None:
+        self.lang = translation.get_language() or "da"
+        self.kinds = {k: str(label).capitalize() for k, label in ContributionKind.choices}
+        self.areas = dict(Neighbourhood.choices)
+        self.sources = dict(OfflineSource.choices)
+        self._supports: dict[int, str] = {}
+        self._comments: dict[int, str] = {}
+        self._citizen = ""
+        self._participant = ""
+        self._received: dict[str, str] = {}
+
+    @staticmethod
+    def _num(n: int) -> str:
+        return str(n) if n < 1000 else number_format(n, use_l10n=True, force_grouping=True)
+
+    def supports(self, n: int) -> str:
+        label = self._supports.get(n)
+        if label is None:
+            label = self._supports[n] = ngettext(
+                "%(num)s support", "%(num)s supports", n) % {"num": self._num(n)}
+        return label
+
+    def comments(self, n: int) -> str:
+        label = self._comments.get(n)
+        if label is None:
+            label = self._comments[n] = ngettext(
+                "%(num)s comment", "%(num)s comments", n) % {"num": self._num(n)}
+        return label
+
+    def citizen(self) -> str:
+        self._citizen = self._citizen or gettext("A citizen")
+        return self._citizen
+
+    def participant(self) -> str:
+        self._participant = self._participant or gettext("Participant")
+        return self._participant
+
+    def received(self, source: str) -> str:
+        label = self._received.get(source)
+        if label is None:
+            label = self._received[source] = gettext("received as %(source)s") % {
+                "source": self.sources.get(source, source)}
+        return label
+
+    def author(self, author_id: int | None, name: str | None, org: str | None, offline: str,
+               offline_name: str, shows_name: bool) -> str:
+        # The same rules as the author_line macro of the contribution page.
+        if org:
+            person = (name or self.participant()) if shows_name and author_id else ""
+            return f"{org} ({person})" if person else org
+        if offline:
+            who = offline_name if shows_name and offline_name else self.citizen()
+            return f"{who} · {self.received(offline)}"
+        if shows_name and author_id:
+            return name or self.participant()
+        return self.citizen()
+
+
 def _cards(process: Process, rows: list[tuple[Any, ...]]) -> list[Card]:
     if not rows:
         return []
-    lang = translation.get_language() or "da"
-    kinds = {k: str(label).capitalize() for k, label in ContributionKind.choices}
-    areas = dict(Neighbourhood.choices)
-    sources = dict(OfflineSource.choices)
+    labels = _Labels()
+    lang = labels.lang
     url = path_for("participation:contribution", pk=0).rsplit("/0/", 1)
     tz = timezone.get_current_timezone()
-    participant = ""
     items = []
     for (pk, title, is_example, kind, author_id, author_name, org_id, org_name, offline,
          offline_name, publish_name, protected, created, area, question_id, q_da, q_en,
          excerpt_, supports, comments, shuffle_key) in rows:
-        shows_name = publish_name and not protected
-        person = ""
-        if offline:
-            person = offline_name if shows_name else ""
-        elif shows_name and author_id:
-            if not author_name:
-                participant = participant or gettext("Participant")
-            person = author_name or participant
         items.append(Card(
-            pk, f"{url[0]}/{pk}/{url[1]}", title, is_example, kinds.get(kind, kind),
-            org_name if org_id else "", person, str(sources.get(offline, offline)) if offline
-            else "", created, created.isoformat(),
-            _day_label(lang, created.astimezone(tz).date()),
-            str(areas.get(area, area)) if area else "",
+            pk, f"{url[0]}/{pk}/{url[1]}", title, is_example, labels.kinds.get(kind, kind),
+            labels.author(author_id, author_name, org_name if org_id else "", offline,
+                          offline_name, publish_name and not protected),
+            created, created.isoformat(), _day_label(lang, created.astimezone(tz).date()),
+            str(labels.areas.get(area, area)) if area else "",
             _tr(q_da, q_en, lang) if question_id else "", excerpt_, supports, comments,
-            shuffle_key,
+            shuffle_key, labels.supports(supports), labels.comments(comments),
         ))
     _attach_tags(process, items)
     missing = [c for c in items if not c.excerpt]
@@ -487,13 +539,25 @@ def _cards(process: Process, rows: list[tuple[Any, ...]]) -> list[Card]:
     return items
 
 
+def _tag_pairs(ids: list[int]) -> list[tuple[int, int]]:
+    """(contribution id, pillar id) for `ids`, by pillar id. Plain SQL: the ORM would spend
+    more time building this one-table query than the database spends answering it."""
+    through = Contribution.pillars.through._meta
+    qn = connection.ops.quote_name
+    contribution = qn(through.get_field("contribution").column)
+    pillar = qn(through.get_field("pillar").column)
+    marks = ", ".join(["%s"] * len(ids))
+    # Table and column names come from the model; the ids are bound parameters.
+    sql = (f"SELECT {contribution}, {pillar} FROM {qn(through.db_table)} "  # noqa: S608
+           f"WHERE {contribution} IN ({marks}) ORDER BY {pillar}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        return cursor.fetchall()
+
+
 def _attach_tags(process: Process, items: list[Card]) -> None:
     """Pillar tags for the page: one query on the through table, titles from the shell."""
-    through = Contribution.pillars.through
-    pairs = list(
-        through.objects.filter(contribution_id__in=[c.pk for c in items])
-        .order_by("pillar_id").values_list("contribution_id", "pillar_id")
-    )
+    pairs = _tag_pairs([c.pk for c in items])
     if not pairs:
         return
     pillars = getattr(process, "pillar_list", None)
