@@ -53,3 +53,55 @@ def test_other_municipalities_do_not_share_pages(
     assert theirs["X-Page-Cache"] == "miss"
     assert "Andeby Kommune" in theirs.content.decode()
     assert "Andeby Kommune" not in ours.content.decode()
+
+
+def test_a_hit_is_one_cache_round_trip(municipality, client_for, page_cache):
+    client = client_for()
+    assert client.get("/om/")["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as ctx:
+        hit = client.get("/om/")
+    assert hit["X-Page-Cache"] == "hit"
+    # The database cache answers get_many with one SELECT: page and both generations at once.
+    assert len(ctx.captured_queries) == 1, ctx.captured_queries
+
+
+def test_every_invalidation_is_seen_by_the_next_request(municipality, client_for, page_cache):
+    from django.core.cache import cache
+
+    from faelles.core import pagecache
+
+    client = client_for()
+    client.get("/om/")
+    assert client.get("/om/")["X-Page-Cache"] == "hit"
+    pagecache.bump_all()  # global data (the SDG catalogue) changed
+    assert client.get("/om/")["X-Page-Cache"] == "miss"
+    assert client.get("/om/")["X-Page-Cache"] == "hit"
+    pagecache.bump(municipality.pk)
+    assert client.get("/om/")["X-Page-Cache"] == "miss"
+    assert client.get("/om/")["X-Page-Cache"] == "hit"
+    # A lost generation key (eviction, flush) starts a number no stored page carries.
+    cache.delete(f"pagecache:gen:{municipality.pk}")
+    assert client.get("/om/")["X-Page-Cache"] == "miss"
+    assert client.get("/om/")["X-Page-Cache"] == "hit"
+
+
+def test_a_write_while_a_page_renders_is_not_hidden(municipality, client_for, page_cache,
+                                                    monkeypatch):
+    """The page stored by a request that overlapped a write carries the generation read before
+    rendering, so the next request renders again."""
+    from faelles.core import pagecache
+
+    client = client_for()
+    original = pagecache.AnonymousPageCacheMiddleware._cacheable_response
+
+    def write_during_render(response):
+        pagecache.bump(municipality.pk)
+        return original(response)
+
+    monkeypatch.setattr(pagecache.AnonymousPageCacheMiddleware, "_cacheable_response",
+                        staticmethod(write_during_render))
+    assert client.get("/om/")["X-Page-Cache"] == "miss"
+    monkeypatch.setattr(pagecache.AnonymousPageCacheMiddleware, "_cacheable_response",
+                        staticmethod(original))
+    assert client.get("/om/")["X-Page-Cache"] == "miss"
+    assert client.get("/om/")["X-Page-Cache"] == "hit"

@@ -5,10 +5,16 @@ GET, and the response sets no cookie and is not marked private. Every write to a
 content (any MunicipalOwned model, see `bump`) moves that municipality's generation number, so all
 its cached pages are invalidated at once; a short TTL covers what changes with time alone (a phase
 opening at midnight). Pages for signed-in users are never cached whole.
+
+A hit costs one cache round trip: the page is stored under a key without the generations,
+together with the two generation numbers it was rendered under, and one `get_many` reads the
+page and both current generations; the page counts only when both still match. So a content
+change is visible on the very next request (no staleness window).
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -27,12 +33,20 @@ def _generation_key(municipality_id: int | None) -> str:
     return f"pagecache:gen:{municipality_id or 0}"
 
 
+def _fresh_generation() -> int:
+    """A starting number no earlier generation can have had: if the cache loses a generation
+    key (eviction, flush), pages stored under the old numbers never match again."""
+    return time.time_ns() // 1000
+
+
 def generation(municipality_id: int | None) -> int:
     key = _generation_key(municipality_id)
     value = cache.get(key)
     if value is None:
-        cache.add(key, 1, timeout=None)
-        value = cache.get(key, 1)
+        cache.add(key, _fresh_generation(), timeout=None)
+        value = cache.get(key)
+        if value is None:  # a cache that keeps nothing (DummyCache)
+            return _fresh_generation()
     return int(value)
 
 
@@ -42,7 +56,7 @@ def bump(municipality_id: int | None) -> None:
     try:
         cache.incr(key)
     except ValueError:
-        cache.set(key, 2, timeout=None)
+        cache.set(key, _fresh_generation(), timeout=None)
 
 
 def bump_all() -> None:
@@ -60,22 +74,29 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         municipality = municipality_for_host(request.get_host())
         mid = municipality.pk if municipality else None
-        key = "pagecache:{}:{}:{}:{}:{}".format(
-            mid, generation(mid), generation(None), request.get_full_path(),
-            request.headers.get("HX-Request", ""),
+        key = "pagecache:page:{}:{}:{}".format(
+            mid, request.get_full_path(), request.headers.get("HX-Request", "")
         )
-        hit = cache.get(key)
-        if hit is not None:
-            status, headers, content = hit
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response.headers[name] = value
+        own_key, global_key = _generation_key(mid), _generation_key(None)
+        found = cache.get_many([own_key, global_key, key])  # the one round trip of a hit
+        own, shared = found.get(own_key), found.get(global_key)
+        hit = found.get(key)
+        if hit is not None and own is not None and hit[0] == own and hit[1] == shared:
+            response = HttpResponse(hit[4], status=hit[2], headers=hit[3])
             response.headers["X-Page-Cache"] = "hit"
             return response
+        # Read before rendering: a write during rendering moves them, and the stored page
+        # then never matches.
+        if own is None:
+            own = generation(mid)
+        if shared is None:
+            shared = generation(None)
         response = self.get_response(request)
         if self._cacheable_response(response):
-            headers = [(k, v) for k, v in response.headers.items() if k.lower() != "vary"]
-            cache.set(key, (response.status_code, headers, response.content), TTL_SECONDS)
+            headers = {k: v for k, v in response.headers.items() if k.lower() != "vary"}
+            cache.set(
+                key, (own, shared, response.status_code, headers, response.content), TTL_SECONDS
+            )
             response.headers["X-Page-Cache"] = "miss"
         return response
 
