@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from faelles.indicators.periods import Period
 
@@ -35,21 +35,44 @@ Lang = Literal["da", "en"]
 ParamValue = str | int | float
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedObservation:
+class _ObservationFields(NamedTuple):
+    period: Period
+    value: float
+    disaggregation: dict[str, str]
+    units: str | None
+    series: str | None
+    geocode: str | None
+
+
+class ParsedObservation(_ObservationFields):
     """One value read from a source, not yet stored.
 
     ``disaggregation`` maps a dimension name to its category (``{"Køn": "Kvinder"}``); an empty
     mapping is the headline (total) series. Importers may share one dict object between many
     observations to save memory on large files, so treat it as read-only.
+
+    A named tuple (immutable, compared by value): a million of them are built per large
+    file, and a tuple costs a third of a frozen dataclass to build and less memory. Importers
+    on a hot path build them with `ParsedObservation.fast` (all six fields, no defaults).
     """
 
-    period: Period
-    value: float
-    disaggregation: dict[str, str] = field(default_factory=dict)
-    units: str | None = None
-    series: str | None = None
-    geocode: str | None = None
+    __slots__ = ()
+
+    def __new__(
+        cls, period: Period, value: float, disaggregation: dict[str, str] | None = None,
+        units: str | None = None, series: str | None = None, geocode: str | None = None,
+    ) -> ParsedObservation:
+        return tuple.__new__(
+            cls, (period, value, {} if disaggregation is None else disaggregation, units,
+                  series, geocode)
+        )
+
+    @classmethod
+    def fast(
+        cls, period: Period, value: float, disaggregation: dict[str, str], units: str | None,
+        series: str | None, geocode: str | None,
+    ) -> ParsedObservation:
+        return tuple.__new__(cls, (period, value, disaggregation, units, series, geocode))
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +276,9 @@ _GROUPED = re.compile(
 )
 _EN_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+\.[0-9]+", _FLAGS)
 _MINUS_SIGNS = ("-", "\u2212")  # ASCII hyphen-minus and the typographic minus sign
+# The machine forms ("1234", "-12.5") of nearly every row of a large file: one regex, then
+# float(). Everything else, including an ambiguous "1.234", takes the full rules below.
+_PLAIN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", _FLAGS)
 
 
 def parse_number(text: str) -> float:
@@ -274,6 +300,10 @@ def parse_number(text: str) -> float:
     Anything else (letters, ``%``, ``kr.``, ``nan``, ``inf``, empty) raises
     ``NumberFormatError`` with code ``non_numeric``.
     """
+    if _PLAIN.fullmatch(text) and not (
+        "." in text and _AMBIGUOUS_DOT.fullmatch(text[1:] if text[0] == "-" else text)
+    ):
+        return float(text)
     cleaned = text.strip()
     body = cleaned
     negative = False

@@ -114,6 +114,7 @@ def _parse(text: io.TextIOWrapper) -> ParseResult:
     disagg_at, disagg_names = layout.disaggregations, layout.disaggregation_names
     geocode_at, units_at, series_at = layout.geocode, layout.units, layout.series
     previous_end = 0  # reader.line_num counts physical lines after the header
+    append, make = observations.append, ParsedObservation.fast
 
     while True:
         line = previous_end + 2  # header is line 1; a record starts after the last one read
@@ -182,9 +183,7 @@ def _parse(text: io.TextIOWrapper) -> ParseResult:
                 name: cell for name, cell in zip(disagg_names, disagg_key, strict=True) if cell
             }
             disaggregations[disagg_key] = disaggregation
-        observations.append(
-            ParsedObservation(period, value, disaggregation, units, series, geocode)
-        )
+        append(make(period, value, disaggregation, units, series, geocode))
 
     return ParseResult(observations, errors)
 
