@@ -47,6 +47,13 @@ def wait_for(condition, seconds: float = 15.0) -> None:
     raise AssertionError("timed out")
 
 
+def leave(page) -> None:
+    """Leave the page while the test still runs: a last save sent on leaving (keepalive) must
+    reach the live server before the test's database goes away."""
+    page.goto("about:blank")
+    time.sleep(1)
+
+
 def open_form(page, base, hearing):
     page.goto(base + da("participation:create", slug=hearing.slug))
     kinds = page.locator("input[type=radio][name=kind][value=hearing_response]")
@@ -84,6 +91,7 @@ def test_hearing_response_survives_reload_and_closed_tab(live_server, browser, m
     page = context.new_page()
     open_form(page, base, hearing)
     assert page.locator("#id_text").input_value() == TEXT
+    leave(page)
     context.close()
 
 
@@ -100,6 +108,7 @@ def test_server_draft_restored_in_a_fresh_browser_and_discarded(live_server, bro
     wait_for(lambda: Draft.objects.filter(user=citizen, data__text=TEXT).exists())
     page.locator("form.contribution-form [role=status]").filter(
         has_text="Kladde gemt").wait_for()
+    leave(page)
     first.close()
 
     # Another device: nothing in its localStorage, the text comes from the server.
@@ -111,6 +120,15 @@ def test_server_draft_restored_in_a_fresh_browser_and_discarded(live_server, bro
     assert page.locator("#id_text").input_value() == TEXT
     notice = page.locator(".autosave-notice")
     assert "Vi har hentet din kladde fra" in notice.inner_text()
+    # The notice and the status line pass the WCAG 2.1 AA rules like the rest of the form.
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.browser.test_accessibility import AXE_OPTIONS
+
+    page.fill("#id_text", TEXT + " Også ved Badesøen.")
+    page.locator("form.contribution-form [role=status]").filter(has_text="Kladde gemt").wait_for()
+    result = Axe().run(page, options=AXE_OPTIONS)
+    assert not result.violations_count, result.generate_report()
 
     # Discarding empties the form, here and on the server.
     notice.get_by_role("button", name="Slet kladden").click()
@@ -119,6 +137,7 @@ def test_server_draft_restored_in_a_fresh_browser_and_discarded(live_server, bro
     assert not Draft.objects.exists()
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('faelles:draft:'))"
                          ) == []
+    leave(page)
     second.close()
 
 
@@ -141,3 +160,4 @@ def test_sent_response_clears_the_draft(live_server, page, make_user, hearing):
     assert page.locator("#id_text").input_value() == ""
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('faelles:draft:'))"
                          ) == []
+    leave(page)
