@@ -216,6 +216,25 @@ def test_query_count_does_not_grow_with_data(world: Any, client_for: Any, path: 
     assert len(small) <= 10
 
 
+# Queries per list page, pinned: any new per-row query or prefetch shows here first.
+LIST_QUERIES = {
+    "/api/v1/goals": 2, "/api/v1/initiatives": 5, "/api/v1/indicators": 3,
+    "/api/v1/processes": 5, "/api/v1/contributions": 7, "/api/v1/decisions": 1,
+    "/api/v1/pillars": 1, "/api/v1/indicators/co2-udledning/observations": 2,
+    "/api/v1/sdg/indicators": 1, "/api/v1/documents": 2, "/api/v1/sdg/goals": 1,
+    "/api/v1/sdg/targets": 1,
+}
+
+
+@pytest.mark.parametrize("path", sorted(LIST_QUERIES))
+def test_list_query_counts_are_pinned(world: Any, client_for: Any, path: str) -> None:
+    client = client_for(None)
+    client.get(path)  # warm the host cache
+    assert len(data_queries(path, client)) == LIST_QUERIES[path]
+    _grow(world, 25)  # more rows than a default page
+    assert len(data_queries(path, client)) == LIST_QUERIES[path]
+
+
 @pytest.mark.parametrize("path", [
     "/api/v1/goals/mindre-co2", "/api/v1/initiatives/solceller", "/api/v1/indicators/co2-udledning",
     "/api/v1/processes/faelles-om", "/api/v1/vision", "/api/v1/decisions/vedtaget",

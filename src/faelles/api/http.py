@@ -21,6 +21,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext
 
 from faelles.api.serialise import site_root
+from faelles.core.pagecache import redis_client
 
 LANGUAGES = ("da", "en")
 DEFAULT_RATE = "120/minute"
@@ -80,8 +81,7 @@ def _count_in_redis(backend: RedisCache, key: str, period: int) -> int:
     """INCR and EXPIRE in one round trip (the value stays a plain integer, so cache.get/set of
     the same key still work)."""
     name = backend.make_and_validate_key(key)
-    client = backend._cache.get_client(name, write=True)  # no public API for the client
-    pipe = client.pipeline(transaction=False)
+    pipe = redis_client(backend).pipeline(transaction=False)
     pipe.incr(name)
     pipe.expire(name, period + 1)
     count, _ok = pipe.execute()
