@@ -116,3 +116,61 @@ def test_search_page_in_both_languages(municipality: Municipality, client_for: A
     html = client.get("/en/search/", {"q": "communities"}).content.decode()
     assert "A strong community" in html
     assert client.get("/soeg/").status_code == 200
+
+
+def _doc(m: Municipality, n: int, title: str, body: str = "", lang: str = "da") -> SearchDocument:
+    """A document written the way bulk writers do (bulk_create, no per-row hooks)."""
+    from faelles.search.services import _stems
+
+    return SearchDocument.objects.bulk_create([SearchDocument(
+        municipality=m, kind="test.doc", object_id=str(n), language=lang, title=title,
+        body=body, url=f"/x/{n}/", stems=_stems(title, body, lang),
+    )])[0]
+
+
+def test_title_hits_rank_above_body_hits(municipality: Municipality) -> None:
+    _doc(municipality, 1, "Om trafik", "Der skal være en cykelsti langs vejen.")
+    _doc(municipality, 2, "Ny cykelsti", "Langs vejen.")
+    _doc(municipality, 3, "Om bænke", "Flere bænke.")
+    assert [h.object_id for h in search(municipality, "cykelstien")] == ["2", "1"]
+
+
+def test_a_very_common_word_ranks_only_the_newest_candidates(
+    municipality: Municipality, monkeypatch: pytest.MonkeyPatch,
+    django_assert_num_queries: Any,
+) -> None:
+    from faelles.search import selectors
+
+    # The oldest document is the best match (the word in the title); newer ones have it once.
+    _doc(municipality, 0, "Cykelsti cykelsti", "cykelsti")
+    for n in range(1, 7):
+        _doc(municipality, n, f"Forslag {n}", "en cykelsti")
+    assert search(municipality, "cykelsti", limit=2)[0].object_id == "0"
+    monkeypatch.setattr(selectors, "RANK_CANDIDATES", 3)
+    with django_assert_num_queries(1):
+        hits = search(municipality, "cykelsti", limit=2)
+    # Only the 3 newest matches (6, 5, 4) were ranked: bounded work, the old best one is out.
+    assert len(hits) == 2 and {h.object_id for h in hits} <= {"6", "5", "4"}
+    # The candidates are the newest matches that pass the filters, not of the whole index.
+    _doc(None, 7, "Cykelsti i en anden sprogudgave", "cykelsti", lang="en")
+    assert {h.object_id for h in search(municipality, "cykelsti", limit=3)} == {"6", "5", "4"}
+
+
+def test_postgresql_matches_and_ranks_on_the_stored_vector(municipality: Municipality) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: SQLite searches its FTS5 table")
+    doc = _doc(municipality, 1, "Grønne tage", "Regnvand på taget.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT search_vector::text FROM search_searchdocument WHERE id = %s",
+                       [doc.pk])
+        vector = cursor.fetchone()[0]
+    assert "'grøn':1A" in vector and "'regnvand'" in vector
+    # Kept current by PostgreSQL on every write, whoever writes.
+    SearchDocument.objects.filter(pk=doc.pk).update(title="Skybrud", body="")
+    assert search(municipality, "grønne") == []
+    assert [h.object_id for h in search(municipality, "skybrud")] == ["1"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes "
+                       "WHERE tablename = 'search_searchdocument'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"search_doc_vector_da", "search_doc_vector_en"} <= names

@@ -1,5 +1,6 @@
 """One row per indexed object and language; the full-text index itself is vendor-specific
-(an FTS5 table over `stems` on SQLite, GIN expression indexes on PostgreSQL; see migrations)."""
+(an FTS5 table over `stems` on SQLite; on PostgreSQL a generated `search_vector` column, not
+declared here, with GIN indexes; see migrations 0002 and 0003)."""
 
 from __future__ import annotations
 

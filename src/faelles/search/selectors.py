@@ -16,6 +16,10 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _PG_CONFIG = {"da": "danish", "en": "english"}
 SUPPORTED_LANGUAGES = tuple(_PG_CONFIG)
 MAX_QUERY_WORDS = 12
+# At most this many matches (the newest) are ranked per search: bounds the work for words
+# found in most documents (ranking reads every candidate's vector or term positions).
+RANK_CANDIDATES = 1000
+_COLUMNS = "d.id, d.kind, d.object_id, d.title, d.url, d.body"  # not the stored vector
 
 
 @dataclass(frozen=True)
@@ -49,26 +53,31 @@ def search(
     if not words:
         return []
     params: list[Any] = []
+    cap = max(RANK_CANDIDATES, int(limit))
     kind_sql = ""
     if kinds:
         kind_sql = " AND d.kind IN ({})".format(", ".join(["%s"] * len(kinds)))
     if connection.vendor == "postgresql":
         config = _PG_CONFIG[lang]
-        # The expression repeats the index definition (migration 0002) so the index is used.
-        vector = f"to_tsvector('{config}'::regconfig, d.title || ' ' || d.body)"
-        # Only constants and placeholders are interpolated below; user input goes in params.
+        # Match and rank on the stored vector (migration 0003; partial GIN index per language,
+        # hence the language as a literal: it is one of SUPPORTED_LANGUAGES). Only the newest
+        # RANK_CANDIDATES matches are ranked, so a very common word costs a bounded amount of
+        # work (ranking reads each candidate's vector). The query text is a bound value that
+        # the planner sees, so it estimates how common the words are. Only constants and
+        # placeholders are interpolated below; user input goes in params.
+        tsq = f"to_tsquery('{config}'::regconfig, %s)"
         sql = (
-            f"SELECT d.* FROM search_searchdocument d, "  # noqa: S608
-            f"to_tsquery('{config}'::regconfig, %s) q "
-            f"WHERE d.language = %s AND {vector} @@ q "
+            f"WITH c AS (SELECT d.id FROM search_searchdocument d "  # noqa: S608
+            f"WHERE d.language = '{lang}' AND d.search_vector @@ {tsq} "
             f"AND (d.municipality_id = %s OR d.municipality_id IS NULL){kind_sql} "
-            f"ORDER BY ts_rank(setweight(to_tsvector('{config}'::regconfig, d.title), 'A') || "
-            f"{vector}, q) DESC, d.id LIMIT %s"
+            f"ORDER BY d.id DESC LIMIT {cap}) "
+            f"SELECT {_COLUMNS} FROM c JOIN search_searchdocument d ON d.id = c.id "
+            f"ORDER BY ts_rank(d.search_vector, {tsq}) DESC, d.id LIMIT %s"
         )
         # Words are \w+ runs, so no tsquery operators can come from users. Prefix matching on
         # longer words, as on SQLite, so "affaldet" also finds "affaldsmængden".
         tsquery = " & ".join(f"{w}:*" if len(w) >= 4 else w for w in words)
-        params = [tsquery, lang, municipality_id, *(kinds or []), limit]
+        params = [tsquery, municipality_id, *(kinds or []), tsquery, limit]
     else:
         stems = sorted(set(stem_words(" ".join(words), lang)))
         if not stems:
@@ -76,12 +85,17 @@ def search(
         # Quoted terms (no FTS5 syntax from users); prefix match on longer stems so a stem
         # also finds compounds that start with it ("klima" -> "klimaplan").
         match = " ".join(f'"{s}"*' if len(s) >= 4 else f'"{s}"' for s in stems)
+        # The newest RANK_CANDIDATES matches that pass the filters (FTS5 walks its matches by
+        # rowid, newest first, and stops there), then the best of those by bm25: a very common
+        # word costs a bounded amount of work instead of ranking every match.
         sql = (
-            "SELECT d.* FROM search_fts "  # noqa: S608
+            f"SELECT {_COLUMNS} FROM ("  # noqa: S608
+            "SELECT d.id AS id, bm25(search_fts) AS rank FROM search_fts "
             "JOIN search_searchdocument d ON d.id = search_fts.rowid "
             "WHERE search_fts MATCH %s AND d.language = %s "
             f"AND (d.municipality_id = %s OR d.municipality_id IS NULL){kind_sql} "
-            "ORDER BY bm25(search_fts), d.id LIMIT %s"
+            f"ORDER BY search_fts.rowid DESC LIMIT {cap}) c "
+            "JOIN search_searchdocument d ON d.id = c.id ORDER BY c.rank, d.id LIMIT %s"
         )
         params = [match, lang, municipality_id, *(kinds or []), limit]
     return [

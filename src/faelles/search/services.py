@@ -1,7 +1,8 @@
 """Site search: index objects and query them with Danish (and English) stemming.
 
 SQLite: Snowball stems computed here go into `SearchDocument.stems`, indexed by an FTS5 table.
-PostgreSQL: `to_tsvector('danish' | 'english', title || ' ' || body)` with GIN indexes.
+PostgreSQL: a stored generated `search_vector` column (danish or english configuration, title
+weighted A) with partial GIN indexes per language (migration 0003); PostgreSQL keeps it current.
 See docs/search.md.
 """
 
