@@ -277,7 +277,23 @@
     });
   }
 
+  // Like the server (accounts.drafts.DRAFT_DAYS): a copy untouched for 30 days is forgotten,
+  // also one left behind by a form that was sent and never opened again.
+  var MAX_AGE = 30 * 24 * 3600 * 1000;
+
+  function purgeOld() {
+    if (!store) return;
+    var now = Date.now();
+    for (var i = store.length - 1; i >= 0; i--) {
+      var name = store.key(i);
+      if (!name || name.indexOf(PREFIX) !== 0) continue;
+      var entry = read(name);
+      if (!entry || !entry.savedAt || now - entry.savedAt > MAX_AGE) store.removeItem(name);
+    }
+  }
+
   function start() {
+    purgeOld();
     var forms = document.querySelectorAll("form[data-autosave]");
     for (var i = 0; i < forms.length; i++) init(forms[i]);
     var discards = document.querySelectorAll("form[data-autosave-discard]");
