@@ -103,3 +103,33 @@ def test_registration_and_consent_page_record_the_text_version(municipality: Any
     assert not consent.has_consent(person, EMAILS)
     latest = ConsentRecord.objects.filter(user=person, kind=EMAILS).first()
     assert latest.granted is False and latest.version == consent.TEXTS[EMAILS].version
+
+
+def test_mail_queued_before_consent_is_withdrawn_is_never_sent(
+    municipality: Any, pm: Any, make_user: Any, contribute: Any,
+) -> None:
+    """A digest item (or a failed immediate mail awaiting retry) queued while the person had
+    consented is held back once they withdraw it."""
+    from faelles.feedback.models import Frequency
+    from faelles.feedback.tasks import MAX_ATTEMPTS, build_digests, send_now
+
+    author = make_user("fortryder@example.dk")
+    services.preference_set(user=author, kind="status", frequency=Frequency.DAILY)
+    c = contribute(author)
+    statuses = _statuses(municipality)
+    services.status_change(contribution=c, status=statuses["under-behandling"], actor=pm)
+    queued = Outbox.objects.get(recipient=author)
+    assert queued.sent_at is None and queued.frequency == Frequency.DAILY
+
+    consent.consent_set(user=author, kind=EMAILS, granted=False)
+    assert build_digests(frequency=Frequency.DAILY) == []
+    assert send_now(queued.pk) is False
+    queued.refresh_from_db()
+    assert queued.sent_at is None and queued.attempts == MAX_ATTEMPTS
+    assert mail.outbox == []
+
+    # With consent, the same path sends the digest.
+    consent.consent_set(user=author, kind=EMAILS, granted=True)
+    services.status_change(contribution=c, status=statuses["gennemfoert"], actor=pm)
+    assert len(build_digests(frequency=Frequency.DAILY)) == 1
+    assert [m.to for m in mail.outbox] == [[author.email]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -20,6 +21,24 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
+NO_CONSENT = "not sent: consent to e-mails withdrawn"
+
+
+def _withhold(ids: list[int]) -> None:
+    """Mail queued before its recipient withdrew consent is never sent (GDPR art. 7(3)); the
+    row stays, marked, so the retry job and the digests leave it alone."""
+    Outbox.objects.filter(pk__in=ids, sent_at__isnull=True).update(
+        attempts=MAX_ATTEMPTS, last_error=NO_CONSENT
+    )
+
+
+def _consenting(user_ids: Any) -> set[int]:
+    from faelles.accounts.consent import users_with_consent
+    from faelles.accounts.models import ConsentKind
+
+    return users_with_consent(user_ids, ConsentKind.EMAIL_NOTIFICATIONS)
+
+
 def _claim(outbox_id: int) -> Outbox | None:
     """Count the attempt in its own transaction before sending, so a crash mid-send is visible
     and a concurrent worker does not send an already sent row."""
@@ -27,6 +46,9 @@ def _claim(outbox_id: int) -> Outbox | None:
         row = (Outbox.objects.select_for_update().select_related("recipient")
                .filter(pk=outbox_id).first())
         if row is None or row.sent_at is not None or row.attempts >= MAX_ATTEMPTS:
+            return None
+        if not _consenting([row.recipient_id]):
+            _withhold([row.pk])
             return None
         row.attempts += 1
         row.save(update_fields=["attempts"])
@@ -102,6 +124,9 @@ def build_digests(*, frequency: str, now: dt.datetime | None = None) -> list[int
     by_recipient: dict[int, list[Outbox]] = defaultdict(list)
     for item in items:
         by_recipient[item.recipient_id].append(item)
+    allowed = _consenting(by_recipient)
+    for recipient_id in [r for r in by_recipient if r not in allowed]:
+        _withhold([row.pk for row in by_recipient.pop(recipient_id)])
     digests: list[int] = []
     for recipient_id, rows in by_recipient.items():
         user = rows[0].recipient
