@@ -393,3 +393,15 @@ def test_compiled_row_queries_return_what_the_orm_returns(process, make_user, bu
                     break
                 params = dict(parse_qsl(cached.next_query))
     assert selectors._ROW_SQL and all(selectors._ROW_SQL.values())  # every shape compiled
+
+
+def test_tag_filters_walk_the_order_index(process, make_user, busy):
+    """Pillar and SDG filters are correlated EXISTS: with `pk IN (...)` SQLite started from every
+    tagged contribution of every process and sorted them (70 ms at 30,000 rows)."""
+    _make(process, make_user, 2)
+    for params in ({"pillar": "p0"}, {"sdg": "11"}):
+        f = selectors.parse_filters(params, seed=1)
+        with CaptureQueriesContext(connection) as ctx:
+            selectors.contribution_page(process=process, filters=f)
+        sql = ctx.captured_queries[0]["sql"]
+        assert "EXISTS" in sql and " IN (SELECT" not in sql, sql

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import dateformat, timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import number_format
@@ -301,13 +301,15 @@ def _filtered(process: Process, f: ContributionFilters) -> QuerySet[Contribution
         qs = qs.filter(phase_id=f.phase)
     if f.neighbourhood:
         qs = qs.filter(neighbourhood=f.neighbourhood)
-    # Subqueries, not joins: a contribution tagged twice must not appear twice.
+    # Correlated EXISTS, not joins (a contribution tagged twice must not appear twice) and not
+    # `pk IN (...)`: with IN, SQLite drives the query from every tagged row of every process and
+    # sorts them (70 ms at 30,000); with EXISTS it walks the order's index and stops at the page.
     if f.pillar:
-        through = Contribution.pillars.through.objects.filter(pillar__slug=f.pillar)
-        qs = qs.filter(pk__in=through.values("contribution_id"))
+        qs = qs.filter(Exists(Contribution.pillars.through.objects.filter(
+            contribution_id=OuterRef("pk"), pillar__slug=f.pillar)))
     if f.sdg:
-        through = Contribution.sdg_targets.through.objects.filter(target__goal__number=f.sdg)
-        qs = qs.filter(pk__in=through.values("contribution_id"))
+        qs = qs.filter(Exists(Contribution.sdg_targets.through.objects.filter(
+            contribution_id=OuterRef("pk"), target__goal__number=f.sdg)))
     if f.status:
         from faelles.feedback.selectors import filter_by_status
 
