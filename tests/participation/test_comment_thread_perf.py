@@ -107,3 +107,26 @@ def test_attachment_label_and_sizes():
     with translation.override("en"):
         assert attachment_label(C) == "Attached file (PDF, 120 kB)"
         assert file_size(2_450_000) == "2.5 MB"
+
+
+def test_tags_in_the_visitor_language_in_two_queries(client_for, process, make_contribution):
+    from faelles.sdg.models import Goal, Target
+    from faelles.strategy.models import Pillar, Vision
+
+    vision = Vision.objects.create(municipality=process.municipality, slug="v", title="Vision")
+    green, kids = (Pillar.objects.create(municipality=process.municipality, vision=vision,
+                                         slug=slug, title_da=da, title_en=en, order=order)
+                   for slug, da, en, order in (("g", "Det grønne", "The green", 2),
+                                               ("k", "For børnene", "", 1)))
+    goal, _created = Goal.objects.get_or_create(number=11, defaults={"title": "Byer"})
+    target, _created = Target.objects.get_or_create(code="11.7", defaults={
+        "goal": goal, "title": "Grønne områder", "sort_key": 7})
+    c = make_contribution(pillars=[green, kids])
+    c.sdg_targets.add(target)
+    page = client_for(None).get(c.get_absolute_url()).content.decode()
+    tags = page.split('class="tags"')[1].split("</ul>")[0]
+    assert tags.index("For børnene") < tags.index("Det grønne")  # the pillars' own order
+    assert f'href="{target.get_absolute_url()}"' in tags and "Delmål 11.7" in tags
+    english = client_for(None).get(f"/en/participate/contribution/{c.pk}/").content.decode()
+    tags = english.split('class="tags"')[1].split("</ul>")[0]
+    assert "The green" in tags and "For børnene" in tags  # no English title: the Danish one

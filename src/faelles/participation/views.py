@@ -77,13 +77,12 @@ def _process_shell(request: HttpRequest, slug: str, *, with_texts: bool = False)
 
 def _contribution(request: HttpRequest, pk: int, *, for_page: bool = False) -> Contribution:
     """The contribution with what the rules need (its process and phases); the page also gets
-    what it shows (tags, question, meeting, paragraph). Actions (support, report ...) skip
-    what they never show."""
+    what it shows (question, meeting, paragraph; its tags come from selectors.contribution_tags).
+    Actions (support, report ...) skip what they never show."""
     qs = Contribution.objects.select_related("process", "author").prefetch_related(
         "process__phases")
     if for_page:
         qs = qs.select_related("on_behalf_of", "question", "meeting", "paragraph")
-        qs = qs.prefetch_related("pillars", "sdg_targets")
     contribution = access_object(request, qs, "participation.view_contribution", pk=pk)
     # Fetched within the request's municipality: hand it over instead of loading it again.
     contribution.municipality = request_municipality(request)
@@ -304,6 +303,7 @@ def _contribution_page(request: HttpRequest, contribution: Contribution, comment
         "trace": contribution_trace(contribution) if contribution.is_public else None,
         "following": is_following(user=user, target=contribution),
         "comments": comments,
+        "tags": selectors.contribution_tags(contribution=contribution),
         "supported": selectors.user_supports(user=user, contribution=contribution),
         "may_support": can(user, "participation.support_contribution", contribution),
         "may_comment": can(user, "participation.comment_contribution", contribution),
