@@ -142,3 +142,26 @@ def test_sdg_goal_page_shows_both_languages_and_local_links(
     assert "Trygge byrum for alle" in html  # goal linked to 11.7
     assert "tilgængelighed" in html  # focus keyword
     assert "own translation" in html or "egen oversættelse" in html
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_front_page_and_sdg_pages_have_pinned_query_counts(
+    demo_data: Municipality, client_for: Any, django_assert_num_queries: Any, lang: str
+) -> None:
+    """Issue 9 keeps these pages at about 10 ms: their queries are pinned, not only bounded.
+    Front page: vision, pillars, focus SDGs, decisions, milestones, initiatives, two counts.
+    SDG overview: goal links, initiative links, focus SDGs (one query with the vision), SDGs.
+    SDG goal page: SDG, focus SDGs, targets, indicators, goal links, initiative links."""
+    client = client_for(None)
+    pages = {path("strategy:home", {}, lang): 8, path("sdg:overview", {}, lang): 4,
+             path("sdg:goal", {"number": 11}, lang): 6}
+    _grow(demo_data, 5)
+    for url, queries in pages.items():
+        client.get(url)
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert response.status_code == 200
+    # The activity list reads plain rows: titles in the page's language, links to the items.
+    html = client.get(path("strategy:home", {}, lang)).content.decode()
+    assert ("Indsats 9" if lang == "da" else "Ini 9") in html
+    assert 'href="' + path("strategy:initiative", {"slug": "ini-9"}, lang) + '"' in html

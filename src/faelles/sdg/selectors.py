@@ -60,7 +60,8 @@ def tiles(municipality: Municipality) -> list[Tile]:
     focus = focus_sdgs(municipality)
     extra = [(c, c.count(municipality)) for c in _counters.values()]
     out = []
-    for goal in Goal.objects.all():
+    # A tile shows the number and the short title only.
+    for goal in Goal.objects.only("id", "number", "short_title_da", "short_title_en"):
         tile = tile_for(goal)
         c = counts.get(goal.number, {})
         tile.goals, tile.initiatives = c.get("goals", 0), c.get("initiatives", 0)

@@ -7,9 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, Subquery
+from django.utils import translation
 
 from faelles.accounts.models import Organisation
+from faelles.core.links import path_for
 from faelles.core.models import Municipality
 from faelles.sdg.models import Dimension
 from faelles.sdg.models import Goal as SdgGoal
@@ -59,6 +61,27 @@ def current_vision(municipality: Municipality) -> Vision | None:
     )
 
 
+def home_vision(municipality: Municipality) -> Vision | None:
+    """`current_vision` with only the fields the front page shows (3 queries): the texts it
+    does not show (pillar texts, focus texts, the SDG catalogue's long titles) are not loaded."""
+    pillars = published(Pillar.objects.all()).only(
+        "id", "municipality_id", "vision_id", "slug", "is_published", "is_example",
+        "title_da", "title_en", "summary_da", "summary_en",
+    )
+    focus = FocusSDG.objects.select_related("sdg").only(
+        "id", "municipality_id", "vision_id", "sdg_id", "keywords_da", "keywords_en", "order",
+        "sdg__id", "sdg__number", "sdg__short_title_da", "sdg__short_title_en",
+    )
+    return (
+        published(Vision.objects.filter(municipality=municipality))
+        .only("id", "municipality_id", "slug", "is_published", "is_example", "title_da",
+              "title_en", "text_da", "text_en", "period_start", "period_end", "source_url")
+        .prefetch_related(Prefetch("pillars", queryset=pillars),
+                          Prefetch("focus_sdgs", queryset=focus))
+        .first()
+    )
+
+
 @dataclass
 class Activity:
     date: Any
@@ -68,28 +91,44 @@ class Activity:
     is_example: bool = False
 
 
+def _title(da: str, en: str) -> str:
+    """The active language's title with modeltranslation's fallback to Danish."""
+    if (translation.get_language() or "da").startswith("en"):
+        return en or da
+    return da or en
+
+
 def latest_activity(municipality: Municipality, *, limit: int = 6) -> list[Activity]:
-    """Recent decisions, reached milestones and changed initiatives, newest first (3 queries)."""
+    """Recent decisions, reached milestones and changed initiatives, newest first (3 queries).
+
+    Plain value rows, not model instances: the front page shows a date, a title and a link, and
+    building (translated) model rows was most of this function's cost."""
     items: list[Activity] = []
-    for d in published(Decision.objects.filter(municipality=municipality))[:limit]:
-        items.append(Activity(d.date, "decision", d.title, d.get_absolute_url(), d.is_example))
+    decisions = published(Decision.objects.filter(municipality=municipality)).values_list(
+        "date", "slug", "title_da", "title_en", "is_example")
+    for date, slug, da, en, example in decisions[:limit]:
+        items.append(Activity(date, "decision", _title(da, en),
+                              path_for("strategy:decision", slug=slug), example))
     milestones = (
         Milestone.objects.filter(
             municipality=municipality, completed_on__isnull=False,
             initiative__is_published=True,
         )
-        .select_related("initiative")
-        .order_by("-completed_on")[:limit]
+        .order_by("-completed_on")
+        .values_list("completed_on", "title_da", "title_en", "initiative__slug",
+                     "initiative__title_da", "initiative__title_en", "initiative__is_example")
     )
-    for m in milestones:
+    for date, da, en, slug, i_da, i_en, example in milestones[:limit]:
         items.append(Activity(
-            m.completed_on, "milestone", f"{m.initiative.title}: {m.title}",
-            m.get_absolute_url(), m.initiative.is_example,
+            date, "milestone", f"{_title(i_da, i_en)}: {_title(da, en)}",
+            path_for("strategy:initiative", slug=slug) + "#milestones", example,
         ))
-    for i in initiative_rows(municipality).order_by("-updated_at")[:limit]:
-        items.append(Activity(
-            i.updated_at.date(), "initiative", i.title, i.get_absolute_url(), i.is_example
-        ))
+    initiatives = (published(Initiative.objects.filter(municipality=municipality))
+                   .order_by("-updated_at")
+                   .values_list("updated_at", "slug", "title_da", "title_en", "is_example"))
+    for updated, slug, da, en, example in initiatives[:limit]:
+        items.append(Activity(updated.date(), "initiative", _title(da, en),
+                              path_for("strategy:initiative", slug=slug), example))
     items.sort(key=lambda a: a.date, reverse=True)
     return items[:limit]
 
@@ -256,10 +295,14 @@ def sdg_counts(municipality: Municipality) -> dict[int, dict[str, int]]:
 
 
 def focus_sdgs(municipality: Municipality) -> dict[int, FocusSDG]:
-    vision = published(Vision.objects.filter(municipality=municipality)).first()
-    if vision is None:
-        return {}
-    return {f.sdg.number: f for f in vision.focus_sdgs.select_related("sdg")}
+    """The current vision's focus SDGs by number (1 query; only the fields SDG pages show)."""
+    vision = published(Vision.objects.filter(municipality=municipality)).values("id")[:1]
+    focus = FocusSDG.objects.filter(vision_id=Subquery(vision)).select_related("sdg").only(
+        "id", "municipality_id", "vision_id", "sdg_id", "keywords_da", "keywords_en",
+        "text_da", "text_en", "order", "sdg__id", "sdg__number", "sdg__short_title_da",
+        "sdg__short_title_en",
+    )
+    return {f.sdg.number: f for f in focus}
 
 
 @dataclass
@@ -272,16 +315,22 @@ class TargetRow:
 def sdg_goal_page(municipality: Municipality, sdg: SdgGoal) -> dict[str, Any]:
     """Targets (with current indicators) and the local goals and initiatives on each (4 queries).
     """
+    # Only the shown fields: catalogue rows carry both languages' texts and flags the page
+    # does not use, local goals and initiatives their long descriptions.
+    indicators = SdgIndicator.objects.filter(is_current=True).only(
+        "id", "target_id", "code", "title_da", "title_en", "repeat_of_id", "sort_key")
     targets = list(
-        sdg.targets.prefetch_related(
-            Prefetch("indicators", queryset=SdgIndicator.objects.filter(is_current=True))
-        )
+        sdg.targets.only("id", "goal_id", "code", "sort_key", "title_da", "title_en")
+        .prefetch_related(Prefetch("indicators", queryset=indicators))
     )
     rows = {t.pk: TargetRow(t) for t in targets}
     links = list(
         Goal.sdg_targets.through.objects.filter(
             target__goal=sdg, goal__municipality=municipality, goal__is_published=True
-        ).select_related("goal")
+        ).select_related("goal").only(
+            "id", "goal_id", "target_id", "goal__id", "goal__municipality_id", "goal__slug",
+            "goal__title_da", "goal__title_en", "goal__is_example", "goal__is_published",
+        )
     )
     goal_targets: dict[int, list[int]] = defaultdict(list)
     for link in links:
@@ -293,6 +342,9 @@ def sdg_goal_page(municipality: Municipality, sdg: SdgGoal) -> dict[str, Any]:
                 goal_id__in=list(goal_targets), initiative__is_published=True
             )
             .select_related("initiative")
+            .only("id", "goal_id", "initiative_id", "initiative__id",
+                  "initiative__municipality_id", "initiative__slug", "initiative__title_da",
+                  "initiative__title_en", "initiative__is_example", "initiative__is_published")
             .order_by("initiative__title_da")
         )
         seen: set[tuple[int, int]] = set()

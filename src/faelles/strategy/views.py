@@ -30,7 +30,7 @@ from faelles.strategy.models import (
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     municipality = request_municipality(request)
-    vision = selectors.current_vision(municipality)
+    vision = selectors.home_vision(municipality)
     focus_tiles = [(f, tile_for(f.sdg)) for f in vision.focus_sdgs.all()] if vision else []
     return render(request, "strategy/home.html", {
         "vision": vision, "focus_tiles": focus_tiles,
