@@ -173,6 +173,66 @@ def public_processes(municipality: Municipality) -> QuerySet[Process]:
     )
 
 
+PROCESS_VALUES = (
+    "id", "slug", "title_da", "title_en", "summary_da", "summary_en", "text_da", "text_en",
+    "answer_deadline_days", "contribution_count", "is_example", "created_at", "updated_at",
+)
+
+
+def public_process_values(municipality: Municipality) -> QuerySet[Any]:
+    """Public processes as plain values (complete them with `complete_processes`)."""
+    return Process.objects.filter(municipality=municipality, is_published=True).values(
+        *PROCESS_VALUES
+    )
+
+
+def complete_processes(rows: list[dict[str, Any]]) -> None:
+    """Phases, pillars, goals and SDG targets of process rows as plain values: 4 queries for
+    the page whatever its size, and no model instances (a page of 16 processes built about
+    300 of them through the prefetches)."""
+    if not rows:
+        return
+    ids = [row["id"] for row in rows]
+    phases: dict[int, list[dict[str, Any]]] = {}
+    for phase in Phase.objects.filter(process_id__in=ids).order_by(
+        "process_id", "order", "start", "id"
+    ).values("process_id", "type", "title_da", "title_en", "text_da", "text_en", "start", "end"):
+        phases.setdefault(phase["process_id"], []).append(phase)
+    pillars: dict[int, list[dict[str, str]]] = {}
+    for pid, slug, title_da, title_en in (
+        Process.pillars.through.objects.filter(_prefixed(PUBLIC_PILLAR, "pillar__"),
+                                               process_id__in=ids)
+        .order_by("pillar__order", "pillar_id")
+        .values_list("process_id", "pillar__slug", "pillar__title_da", "pillar__title_en")
+    ):
+        pillars.setdefault(pid, []).append(
+            {"slug": slug, "title": translated({"t_da": title_da, "t_en": title_en}, "t")}
+        )
+    goals: dict[int, list[dict[str, str]]] = {}
+    for pid, slug, title_da, title_en in (
+        Process.goals.through.objects.filter(_prefixed(PUBLIC_GOAL, "goal__"),
+                                             process_id__in=ids)
+        .order_by("goal__order", "goal_id")
+        .values_list("process_id", "goal__slug", "goal__title_da", "goal__title_en")
+    ):
+        goals.setdefault(pid, []).append(
+            {"slug": slug, "title": translated({"t_da": title_da, "t_en": title_en}, "t")}
+        )
+    targets: dict[int, list[tuple[str, int]]] = {}
+    for pid, code, number in (
+        Process.sdg_targets.through.objects.filter(process_id__in=ids)
+        .order_by("target__goal__number", "target__sort_key", "target_id")
+        .values_list("process_id", "target__code", "target__goal__number")
+    ):
+        targets.setdefault(pid, []).append((code, number))
+    for row in rows:
+        pid = row["id"]
+        row["phases"] = phases.get(pid, [])
+        row["pillars"] = pillars.get(pid, [])
+        row["goals"] = goals.get(pid, [])
+        row["sdg_targets"] = targets.get(pid, [])
+
+
 def public_contributions(municipality: Municipality) -> QuerySet[Contribution]:
     """The public contributions, without joins beyond the process's published flag, so the
     newest-first walk follows the (municipality, created_at, id) index. Turn them into rows

@@ -4,7 +4,6 @@ Danish); relations are read from prefetched rows, so no function here runs a que
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
@@ -13,6 +12,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch
 from django.utils import timezone, translation
 
+from faelles.api import selectors
 from faelles.core.links import path_for
 
 # The scheme and host of the current request (each municipality has its own host); set by
@@ -160,27 +160,37 @@ def observation(o: Any) -> dict[str, Any]:
     }
 
 
-def phase(p: Any, now: dt.datetime) -> dict[str, Any]:
-    return {
-        "type": p.type, "type_label": str(p.get_type_display()), "title": p.title,
-        "text": p.text, "start": p.start, "end": p.end, "state": p.state(now),
-    }
+def processes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows completed by selectors.complete_processes to public dicts."""
+    from faelles.participation.models import Phase
 
-
-def process(p: Any) -> dict[str, Any]:
     now = timezone.now()
-    targets = list(p.sdg_targets.all())
-    return {
-        "slug": p.slug, "title": p.title, "summary": p.summary, "text": p.text,
-        "phases": [phase(ph, now) for ph in p.phases.all()],
-        "pillars": [ref(x) for x in p.pillars.all()], "goals": [ref(x) for x in p.goals.all()],
-        "sdgs": _sdgs(targets), "sdg_targets": [t.code for t in targets],
-        "answer_deadline_days": p.answer_deadline_days,
-        "contribution_count": p.contribution_count, "is_example": p.is_example,
-        "created_at": p.created_at, "updated_at": p.updated_at,
-        "url": page_url("participation:process", slug=p.slug),
-        "feed": absolute(path_for("api:feed-process", slug=p.slug)) or "",
-    }
+    types = _choice_labels(Phase, "type")
+    tr = selectors.translated
+    out = []
+    for p in rows:
+        targets = p["sdg_targets"]
+        out.append({
+            "slug": p["slug"], "title": tr(p, "title"), "summary": tr(p, "summary"),
+            "text": tr(p, "text"),
+            "phases": [
+                {"type": ph["type"], "type_label": types.get(ph["type"], ph["type"]),
+                 "title": tr(ph, "title"), "text": tr(ph, "text"), "start": ph["start"],
+                 "end": ph["end"],
+                 "state": "future" if now < ph["start"] else
+                 ("running" if now < ph["end"] else "past")}
+                for ph in p["phases"]
+            ],
+            "pillars": p["pillars"], "goals": p["goals"],
+            "sdgs": sorted({number for _code, number in targets}),
+            "sdg_targets": [code for code, _number in targets],
+            "answer_deadline_days": p["answer_deadline_days"],
+            "contribution_count": p["contribution_count"], "is_example": p["is_example"],
+            "created_at": p["created_at"], "updated_at": p["updated_at"],
+            "url": page_url("participation:process", slug=p["slug"]),
+            "feed": absolute(path_for("api:feed-process", slug=p["slug"])) or "",
+        })
+    return out
 
 
 _NUMBER_MARK = 987_654_321_987

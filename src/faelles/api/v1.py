@@ -350,7 +350,7 @@ def list_observations(
 @api.get("/processes", response=_responses(s.ProcessPage), tags=["Participation"],
          operation_id="list_processes", summary="Participation processes, newest first")
 def list_processes(request: HttpRequest, filters: Query[s.ProcessFilters]) -> dict[str, Any]:
-    qs = selectors.public_processes(request_municipality(request))
+    qs = selectors.public_process_values(request_municipality(request))
     if filters.pillar:
         qs = qs.filter(pk__in=Process.pillars.through.objects.filter(
             pillar__slug=filters.pillar).values("process_id"))
@@ -364,7 +364,12 @@ def list_processes(request: HttpRequest, filters: Query[s.ProcessFilters]) -> di
         if filters.target:
             through = through.filter(target__code=filters.target)
         qs = qs.filter(pk__in=through.values("process_id"))
-    return _page(request, qs, NEWEST, filters, serialise.process)
+    return _page(request, qs, NEWEST, filters, serialise_rows=_processes)
+
+
+def _processes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    selectors.complete_processes(rows)
+    return serialise.processes(rows)
 
 
 @api.get("/processes/{slug}", response=_responses(s.ProcessOut), tags=["Participation"],
@@ -372,9 +377,10 @@ def list_processes(request: HttpRequest, filters: Query[s.ProcessFilters]) -> di
 def get_process(
     request: HttpRequest, slug: Slug, filters: Query[s.Common]
 ) -> dict[str, Any]:
-    return serialise.process(
-        _one(selectors.public_processes(request_municipality(request)), slug=slug)
-    )
+    rows = list(selectors.public_process_values(request_municipality(request)).filter(slug=slug))
+    if not rows:
+        raise Http404
+    return _processes(rows)[0]
 
 
 @api.get("/contributions", response=_responses(s.ContributionPage), tags=["Participation"],
