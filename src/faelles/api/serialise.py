@@ -106,7 +106,7 @@ def initiative(i: Any) -> dict[str, Any]:
     parent = i.parent if i.parent_id and i.parent.is_published else None
     return {
         "slug": i.slug, "title": i.title, "summary": i.summary, "description": i.description,
-        "status": i.status, "status_label": str(i.get_status_display()),
+        "status": i.status, "status_label": _label(i, "status"),
         "progress": float(i.progress_total), "parent": parent.slug if parent else None,
         "department": i.department, "start_date": i.start_date, "end_date": i.end_date,
         "goals": [ref(g) for g in goals], "sdgs": _sdgs(targets),
@@ -124,7 +124,7 @@ def initiative(i: Any) -> dict[str, Any]:
 def assessment(a: Any) -> dict[str, Any]:
     return {
         "series": a.series_key, "breakdown": {str(k): str(v) for k, v in a.disaggregation.items()},
-        "status": a.status, "status_label": str(a.get_status_display()), "receipt": a.receipt,
+        "status": a.status, "status_label": _label(a, "status"), "receipt": a.receipt,
         "target_value": a.target_value, "target_year": a.target_year,
         "computed_at": a.computed_at,
     }
@@ -218,6 +218,12 @@ def _choice_labels(model: Any, field: str) -> dict[str, str]:
 _labels: dict[tuple[str, str, str | None], dict[str, str]] = {}
 
 
+def _label(obj: Any, field: str) -> str:
+    """Like str(obj.get_<field>_display()) without its per-call hashing of the choices."""
+    value = getattr(obj, field)
+    return _choice_labels(type(obj), field).get(str(value), str(value))
+
+
 def contributions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows completed by selectors.complete_contributions to public dicts."""
     from faelles.participation.models import Contribution
@@ -242,7 +248,7 @@ def contributions(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def document(d: Any) -> dict[str, Any]:
     return {
-        "slug": d.slug, "kind": d.kind, "kind_label": str(d.get_kind_display()),
+        "slug": d.slug, "kind": d.kind, "kind_label": _label(d, "kind"),
         "title": d.title, "summary": d.summary, "text": d.text,
         "pillars": [ref(p) for p in d.pillars.all()], "adopted_by": decision_ref(d.adopted_by),
         "link": d.url, "is_example": d.is_example, "updated_at": d.updated_at,
