@@ -301,12 +301,12 @@ def test_an_import_can_be_undone_in_order(make_indicator: Callable[..., Indicato
 def test_status_counts_from_a_list_agree_with_the_selector(
     make_indicator: Callable[..., Indicator],
 ) -> None:
-    from faelles.indicators.selectors import indicator_list, status_counts_of
+    from faelles.indicators.selectors import indicator_cards, status_counts_of
 
     first = make_indicator()
     make_indicator(reporting_status="in_progress")
     import_csv(first, b"Year,Value\n2015,100\n2020,120\n")
-    from_list = status_counts_of(indicator_list(first.municipality))
+    from_list = status_counts_of(indicator_cards(first.municipality, "da"))
     direct = indicator_status_counts(first.municipality)
     assert from_list.goals == direct.goals
     assert from_list.pillars == direct.pillars

@@ -6,9 +6,9 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 
 from faelles.core.models import Municipality
 from faelles.indicators.models import Assessment, Indicator, Observation, ReportingStatus
@@ -79,14 +79,12 @@ def indicator_status_counts(
     )
 
 
-def status_counts_of(indicators: list[Indicator]) -> StatusCounts:
-    """The same counts from an `indicator_list` result: one query (goal-SDG links), not three."""
+def status_counts_of(cards: list[IndicatorCard]) -> StatusCounts:
+    """The same counts from `indicator_cards`: one query (goal-SDG links), not three."""
     rows = [
-        (i.goal_id, i.goal.pillar_id, i.reporting_status,
-         i.headline.status if i.headline else None, i.sdg_number)
-        for i in indicators
+        (c.goal_id, c.pillar_id, c.reporting_status, c.status, c.sdg_number) for c in cards
     ]
-    return _count(rows, _goal_sdgs({i.goal_id for i in indicators}))
+    return _count(rows, _goal_sdgs({c.goal_id for c in cards}))
 
 
 def _goal_sdgs(goal_ids: set[int]) -> dict[int, set[int]]:
@@ -151,6 +149,86 @@ def indicator_list(
     for indicator in result:
         indicator.headline = indicator.headline_list[0] if indicator.headline_list else None
     return result
+
+
+class IndicatorCard(NamedTuple):
+    """What the index page shows of one indicator; plain values, no model instance."""
+
+    pk: int
+    slug: str
+    title: str
+    is_example: bool
+    reporting_status: str
+    goal_id: int
+    goal_title: str
+    pillar_id: int
+    pillar_title: str
+    sdg_number: int | None
+    status: str | None  # the headline assessment's, None when not assessed
+
+
+class GoalRow(NamedTuple):
+    pk: int
+    slug: str
+    title: str
+    pillar_id: int
+    pillar_title: str
+
+
+def _translated(lang: str, da: str | None, en: str | None, original: str | None) -> str:
+    # modeltranslation's rule: the language's own text, else Danish (the default language).
+    if lang == "en" and en:
+        return en
+    return da or original or ""
+
+
+def indicator_cards(municipality: Municipality | int, lang: str) -> list[IndicatorCard]:
+    """Published indicators for the index page, in page order: one query of plain rows.
+
+    Model instances (with modeltranslation's descriptors, the goal and pillar objects and a
+    prefetched headline assessment) cost most of the page's time; the cards need a dozen
+    values. The headline status comes from a subquery on the (indicator, series) index."""
+    headline = Assessment.objects.filter(indicator=OuterRef("pk"), series_key="").values(
+        "status"
+    )[:1]
+    rows = (
+        published_indicators(municipality)
+        .annotate(headline_status=Subquery(headline))
+        .order_by("goal__pillar__order", "goal__pillar_id", "goal__order", "goal_id", "order",
+                  "id")
+        .values_list(
+            "pk", "slug", "title_da", "title_en", "title", "is_example", "reporting_status",
+            "goal_id", "goal__title_da", "goal__title_en", "goal__title", "goal__pillar_id",
+            "goal__pillar__title_da", "goal__pillar__title_en", "goal__pillar__title",
+            "sdg_indicator__target__goal__number", "headline_status",
+        )
+    )
+    return [
+        IndicatorCard(
+            pk, slug, _translated(lang, t_da, t_en, t), is_example, reporting, goal_id,
+            _translated(lang, g_da, g_en, g), pillar_id, _translated(lang, p_da, p_en, p),
+            sdg_number, status,
+        )
+        for (pk, slug, t_da, t_en, t, is_example, reporting, goal_id, g_da, g_en, g, pillar_id,
+             p_da, p_en, p, sdg_number, status) in rows
+    ]
+
+
+def published_goals(municipality: Municipality | int, lang: str) -> list[GoalRow]:
+    """Published goals with their pillar, in page order: one query of plain rows."""
+    from faelles.strategy.models import Goal
+
+    rows = (
+        Goal.objects.filter(municipality=municipality, is_published=True)
+        .order_by("pillar__order", "pillar_id", "order", "id")
+        .values_list("pk", "slug", "title_da", "title_en", "title", "pillar_id",
+                     "pillar__title_da", "pillar__title_en", "pillar__title")
+    )
+    return [
+        GoalRow(pk, slug, _translated(lang, t_da, t_en, t), pillar_id,
+                _translated(lang, p_da, p_en, p))
+        for pk, slug, t_da, t_en, t, pillar_id, p_da, p_en, p in rows
+    ]
 
 
 def goal_indicators(goal: Any) -> list[Indicator]:

@@ -141,7 +141,7 @@ class _Stage:
 
     @contextmanager
     def _large_cache(self, cursor: Any) -> Iterator[None]:
-        """On SQLite, a 128 MB page cache for the merge (the default is 2 MB), then back.
+        """On SQLite, a 64 MB page cache for the merge (the default is 2 MB), then back.
 
         The merge touches every index page of the indicator's rows; with the default cache
         pages are evicted and re-read many times over. The cache only grows as it is used."""
@@ -150,7 +150,7 @@ class _Stage:
             return
         cursor.execute("PRAGMA cache_size")
         (previous,) = cursor.fetchone()
-        cursor.execute("PRAGMA cache_size = -131072")
+        cursor.execute("PRAGMA cache_size = -65536")
         try:
             yield
         finally:

@@ -26,10 +26,11 @@ from faelles.indicators.selectors import (
     ObservationRow,
     StatusCount,
     dimensions_of,
+    indicator_cards,
     indicator_data,
-    indicator_list,
     indicator_series_keys,
     iter_rows,
+    published_goals,
     status_counts_of,
 )
 
@@ -46,20 +47,13 @@ def _lang() -> str:
 def index(request: HttpRequest) -> HttpResponse:
     """The reporting status page: how many indicators have data, per pillar, goal and SDG."""
     from faelles.sdg.models import Goal as SDG
-    from faelles.strategy.models import Goal
 
     municipality = request_municipality(request)
     lang = _lang()
-    indicators = indicator_list(municipality)
+    indicators = indicator_cards(municipality, lang)
     counts = status_counts_of(indicators)
-    goals = list(
-        Goal.objects.filter(municipality=municipality, is_published=True)
-        .select_related("pillar")
-        .only("slug", "title", "title_da", "title_en", "order", "pillar_id", "pillar__title",
-              "pillar__title_da", "pillar__title_en", "pillar__order")
-        .order_by("pillar__order", "pillar_id", "order", "id")
-    )
-    pillars = list({goal.pillar_id: goal.pillar for goal in goals}.values())
+    goals = published_goals(municipality, lang)
+    pillars = list({goal.pillar_id: (goal.pillar_id, goal.pillar_title) for goal in goals}.values())
     sdgs = list(SDG.objects.filter(number__in=list(counts.sdgs)).order_by("number"))
     labels = charts.ChartLabels(
         target=_("Target"), projection=_("Projection at current rate"), no_data=_("No data"),
@@ -75,7 +69,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
     empty = StatusCount()
     pillar_chart = charts.bar_chart(
-        bars([(p.title, counts.pillars.get(p.pk, empty)) for p in pillars]),
+        bars([(title, counts.pillars.get(pk, empty)) for pk, title in pillars]),
         title=_("Indicators by pillar and reporting status"),
         desc=_("Stacked bars: indicators with data, in progress and not started, per pillar. "
                "The same figures are in the table below."),
