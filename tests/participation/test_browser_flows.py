@@ -127,3 +127,54 @@ def test_staff_register_a_letter_as_a_contribution(live_server, page, process, m
     # The sender did not agree to publication: the name is not shown.
     page.goto(live_server.url + da("participation:contribution", pk=contribution.pk))
     assert "Der mangler en bænk" in page.content() and "Karen Jensen" not in page.content()
+
+
+def test_attach_a_file_then_correct_a_comment_by_keyboard(live_server, page, process,
+                                                          citizen, tmp_path):
+    """A citizen attaches a PDF to a contribution, then corrects a comment in place (htmx)
+    using only the keyboard; the page says the comment was edited."""
+    base = live_server.url
+    pdf = tmp_path / "min ansøgning.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n"
+                    + b"%" + b"x" * 4000 + b"\n%%EOF")
+    login(page, base, citizen.email, PASSWORD)
+    page.goto(base + da("participation:create", slug=process.slug))
+    kinds = page.locator("input[name=kind]")
+    if kinds.count():
+        kinds.first.check()
+    page.fill("#id_title", "Lys på stierne i Vestskoven")
+    page.fill("#id_text", "Stierne er mørke om vinteren. Se mit forslag i filen.")
+    page.set_input_files("#id_attachment", str(pdf))
+    with page.expect_navigation():
+        page.click("form.contribution-form button[type=submit]")
+    contribution = Contribution.objects.get(title="Lys på stierne i Vestskoven")
+    assert contribution.attachment_type == "application/pdf"
+    link = page.get_by_role("link", name="Vedhæftet fil (PDF, 4 kB)")
+    assert link.get_attribute("href") == contribution.attachment.url
+    assert "ansøgning" not in contribution.attachment.name
+
+    page.fill("#id_text", "Jeg har en tegning af lamperne.")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Send kommentar")).click()
+    comment = Comment.objects.get(contribution=contribution)
+    # Tab to "Ret kommentar", open the form with Enter: the text field gets the focus.
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Ret kommentar":
+            break
+    else:
+        raise AssertionError("the edit link cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#comment-body-{comment.pk} textarea")
+    # htmx focuses the form's [autofocus] field once the new content has settled.
+    page.wait_for_function("document.activeElement.tagName === 'TEXTAREA'", timeout=3000)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Jeg har en tegning af lamperne. Den kommer i morgen.")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.type") == "submit"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#comment-body-{comment.pk} .edited")
+    body = page.locator(f"#comment-body-{comment.pk}").inner_text()
+    assert "Den kommer i morgen." in body and "redigeret" in body
+    comment.refresh_from_db()
+    assert comment.edited_at is not None and comment.text.endswith("Den kommer i morgen.")

@@ -453,6 +453,9 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(back)
         form = CommentEditForm(initial={"text": comment.text},
                                auto_id=f"edit-{comment.pk}-%s")
+    if request.htmx:
+        # The form replaces the comment in place: the keyboard focus moves into it.
+        form.fields["text"].widget.attrs["autofocus"] = True
     template = ("participation/_comment_edit_form.html" if request.htmx
                 else "participation/comment_edit.html")
     return render(request, template, {
