@@ -85,9 +85,11 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "indicators/index.html", {
         "counts": counts, "empty": empty, "indicators": indicators, "goals": goals,
         "pillars": pillars, "sdgs": sdgs, "pillar_chart": pillar_chart, "sdg_chart": sdg_chart,
-        "reporting_order": REPORTING_ORDER, "reporting_labels": dict(ReportingStatus.choices),
+        # Labels as plain text, translated once rather than once per card.
+        "reporting_order": REPORTING_ORDER,
+        "reporting_labels": {s: str(label) for s, label in ReportingStatus.choices},
         "progress_order": [s for s, _label in ProgressStatus.choices],
-        "progress_labels": dict(ProgressStatus.choices),
+        "progress_labels": {s: str(label) for s, label in ProgressStatus.choices},
     })
 
 
