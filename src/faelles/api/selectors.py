@@ -257,10 +257,11 @@ def contribution_values(qs: QuerySet[Contribution]) -> QuerySet[Any]:
     return qs.values(*CONTRIBUTION_VALUES)
 
 
-def translated(row: dict[str, Any], field: str) -> str:
-    """A translated field read by values() (`field_da`, `field_en`) in the active language,
-    falling back like modeltranslation (MODELTRANSLATION_FALLBACK_LANGUAGES = da, en)."""
-    lang = translation.get_language() or "da"
+def translated(row: dict[str, Any], field: str, lang: str | None = None) -> str:
+    """A translated field read by values() (`field_da`, `field_en`) in the active language
+    (or `lang`), falling back like modeltranslation (MODELTRANSLATION_FALLBACK_LANGUAGES =
+    da, en)."""
+    lang = lang or translation.get_language() or "da"
     for code in (lang, "da", "en"):
         value = row.get(f"{field}_{code}")
         if value:
@@ -294,6 +295,7 @@ def complete_contributions(rows: list[dict[str, Any]], municipality: Municipalit
 
     if not rows:
         return
+    lang = translation.get_language() or "da"
     ids = [row["id"] for row in rows]
     pillars: dict[int, list[dict[str, str]]] = {}
     for cid, slug, title_da, title_en in (
@@ -304,7 +306,7 @@ def complete_contributions(rows: list[dict[str, Any]], municipality: Municipalit
         .order_by("pillar__order", "pillar_id")
         .values_list("contribution_id", "pillar__slug", "pillar__title_da", "pillar__title_en")
     ):
-        title = translated({"t_da": title_da, "t_en": title_en}, "t")
+        title = translated({"t_da": title_da, "t_en": title_en}, "t", lang)
         pillars.setdefault(cid, []).append({"slug": slug, "title": title})
     targets: dict[int, list[str]] = {}
     for cid, code in (
@@ -355,8 +357,8 @@ def complete_contributions(rows: list[dict[str, Any]], municipality: Municipalit
             text = redact(text, redactions[cid])
         row["public_text"] = text
         row["author_name"] = author_name(row)
-        row["process_title"] = translated(row, "process__title")
-        row["phase_title"] = translated(row, "phase__title") if row["phase_id"] else None
+        row["process_title"] = translated(row, "process__title", lang)
+        row["phase_title"] = translated(row, "phase__title", lang) if row["phase_id"] else None
         row["pillars"] = pillars.get(cid, [])
         row["sdg_targets"] = targets.get(cid, [])
         row["feedback"] = {
