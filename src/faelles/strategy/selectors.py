@@ -306,8 +306,27 @@ def focus_sdgs(municipality: Municipality) -> dict[int, FocusSDG]:
 
 
 @dataclass
+class CatalogueIndicator:
+    code: str
+    title: str
+    repeat_of_id: int | None
+
+
+@dataclass
+class CatalogueTarget:
+    """An SDG target as the goal page shows it (plain values, not a catalogue model row)."""
+
+    pk: int
+    code: str
+    title: str
+    title_da: str
+    title_en: str
+    indicators: list[CatalogueIndicator] = field(default_factory=list)
+
+
+@dataclass
 class TargetRow:
-    target: SdgTarget
+    target: CatalogueTarget
     goals: list[Goal] = field(default_factory=list)
     initiatives: list[Initiative] = field(default_factory=list)
 
@@ -315,14 +334,19 @@ class TargetRow:
 def sdg_goal_page(municipality: Municipality, sdg: SdgGoal) -> dict[str, Any]:
     """Targets (with current indicators) and the local goals and initiatives on each (4 queries).
     """
-    # Only the shown fields: catalogue rows carry both languages' texts and flags the page
-    # does not use, local goals and initiatives their long descriptions.
-    indicators = SdgIndicator.objects.filter(is_current=True).only(
-        "id", "target_id", "code", "title_da", "title_en", "repeat_of_id", "sort_key")
-    targets = list(
-        sdg.targets.only("id", "goal_id", "code", "sort_key", "title_da", "title_en")
-        .prefetch_related(Prefetch("indicators", queryset=indicators))
-    )
+    # The catalogue as plain values (building translated model rows with a prefetch cost twice
+    # as much); local goals and initiatives with only the shown fields.
+    targets = [
+        CatalogueTarget(pk, code, _title(da, en), da, en)
+        for pk, code, da, en in SdgTarget.objects.filter(goal=sdg)
+        .order_by("sort_key", "id").values_list("id", "code", "title_da", "title_en")
+    ]
+    by_pk = {t.pk: t for t in targets}
+    indicators = (SdgIndicator.objects.filter(target__goal=sdg, is_current=True)
+                  .order_by("target__sort_key", "sort_key", "id")
+                  .values_list("target_id", "code", "title_da", "title_en", "repeat_of_id"))
+    for target_id, code, da, en, repeat_of_id in indicators:
+        by_pk[target_id].indicators.append(CatalogueIndicator(code, _title(da, en), repeat_of_id))
     rows = {t.pk: TargetRow(t) for t in targets}
     links = list(
         Goal.sdg_targets.through.objects.filter(
