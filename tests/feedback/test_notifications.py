@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from faelles.core.links import path_for
 from faelles.feedback import services
-from faelles.feedback.models import Frequency, NotificationPreference, Outbox
+from faelles.feedback.models import EventKind, Frequency, NotificationPreference, Outbox
 from faelles.feedback.tasks import build_digests, notify_hearings_closing, notify_new_phases
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,8 @@ def test_one_click_unsubscribe_post_without_csrf_token(municipality: Any, citize
                            data="List-Unsubscribe=One-Click",
                            content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200
-    assert NotificationPreference.objects.filter(user=citizen, frequency="never").count() == 6
+    assert NotificationPreference.objects.filter(user=citizen, frequency="never").count() == len(
+        EventKind)
 
 
 def test_forged_unsubscribe_links_are_refused(municipality: Any, citizen: Any, make_user: Any,
@@ -130,8 +131,7 @@ def test_notification_pages(municipality: Any, pm: Any, citizen: Any, contribute
     assert not citizen.notifications.filter(read_at__isnull=True).exists()
     settings_page = client.get(path_for("feedback:settings"))
     assert settings_page.status_code == 200
-    data = {k: "immediately" for k in ("status", "answer", "outcome", "initiative",
-                                       "hearing_closing", "phase")}
+    data = {k: "immediately" for k in EventKind.values}
     data["answer"] = "weekly"
     assert client.post(path_for("feedback:settings"), data).status_code == 302
     assert NotificationPreference.objects.get(user=citizen, kind="answer").frequency == "weekly"
