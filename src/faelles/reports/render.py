@@ -12,6 +12,7 @@ import io
 import logging
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -494,13 +495,34 @@ def render_pdfs(
 
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(len(htmls), os.cpu_count() or 1),
-                             mp_context=context) as pool:
+                             mp_context=context, initializer=_die_with_parent) as pool:
         futures = {pool.submit(_render_pdf_job, html): lang for lang, html in htmls.items()}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
             if on_done:
                 on_done(futures[future])
     return results
+
+
+def _die_with_parent() -> None:
+    """Pool children are forked from the task worker and inherit its graceful SIGTERM handler,
+    which would leave them running (blocked on a pipe) after the worker is stopped or killed.
+    Restore the default handlers and, on Linux, ask the kernel to kill the child when its
+    parent dies."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass  # best effort: default handlers alone already end the child on SIGTERM
+        if os.getppid() == 1:  # the parent died before prctl took effect
+            os._exit(1)
 
 
 _ORIGINAL_RENDER_PDF = render_pdf
