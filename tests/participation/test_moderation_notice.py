@@ -32,6 +32,14 @@ def moderator(make_user, municipality):
     return make_user(roles=("moderator",), municipality=municipality)
 
 
+def test_the_queue_says_the_author_is_told(client_for, make_contribution, make_user, moderator):
+    c = make_contribution()
+    client_for(make_user()).post(f"/deltag/bidrag/{c.pk}/anmeld/", {"reason": "spam"})
+    page = client_for(moderator).get("/deltag/moderation/").content.decode()
+    assert "Forfatteren får besked med denne grund." in page
+    assert 'aria-describedby="reason-help-' in page
+
+
 def _hide_through_queue(client_for, moderator, report, reason, capture):
     with capture(execute=True):
         r = client_for(moderator).post(f"/deltag/moderation/{report.pk}/",
