@@ -121,35 +121,48 @@ def initiative(i: Any) -> dict[str, Any]:
     }
 
 
-def assessment(a: Any) -> dict[str, Any]:
-    return {
-        "series": a.series_key, "breakdown": {str(k): str(v) for k, v in a.disaggregation.items()},
-        "status": a.status, "status_label": _label(a, "status"), "receipt": a.receipt,
-        "target_value": a.target_value, "target_year": a.target_year,
-        "computed_at": a.computed_at,
-    }
+def indicators(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows completed by selectors.complete_indicators to public dicts (the same fields as
+    `indicator`)."""
+    from faelles.indicators.models import Assessment
+    from faelles.indicators.progress import DEFAULT_TARGET_YEAR
 
-
-def indicator(i: Any) -> dict[str, Any]:
-    assessments = list(i.assessments.all())
-    headline = next((a for a in assessments if a.series_key == ""), None)
-    targets = list(i.goal.sdg_targets.all())
-    return {
-        "slug": i.slug, "title": i.title, "description": i.description, "unit": i.unit,
-        "direction": i.direction, "goal": ref(i.goal), "pillar": ref(i.goal.pillar),
-        "sdgs": _sdgs(targets),
-        "un_indicator": i.sdg_indicator.code if i.sdg_indicator_id else None,
-        "base_year": i.base_year, "target_value": i.target_value,
-        "target_year": i.effective_target_year, "reporting_status": i.reporting_status,
-        "status": headline.status if headline else None,
-        "definition": i.stat_conc_def, "data_source": i.data_source, "source_url": i.source_url,
-        "method": i.data_comp, "limitations": i.rec_use_lim,
-        # CONTACT_MAIL is left out on purpose: the API never carries e-mail addresses.
-        "contact_organisation": i.contact_organisation,
-        "assessments": [assessment(a) for a in assessments],
-        "is_example": i.is_example, "updated_at": i.updated_at,
-        "url": page_url("indicators:detail", slug=i.slug),
-    }
+    statuses = _choice_labels(Assessment, "status")
+    tr = selectors.translated
+    lang = translation.get_language() or "da"
+    out = []
+    for i in rows:
+        assessments = i["assessments"]
+        headline = next((a for a in assessments if a["series_key"] == ""), None)
+        out.append({
+            "slug": i["slug"], "title": tr(i, "title", lang),
+            "description": tr(i, "description", lang), "unit": tr(i, "unit", lang),
+            "direction": i["direction"],
+            "goal": {"slug": i["goal__slug"], "title": tr(i, "goal__title", lang)},
+            "pillar": {"slug": i["goal__pillar__slug"],
+                       "title": tr(i, "goal__pillar__title", lang)},
+            "sdgs": i["sdgs"], "un_indicator": i["sdg_indicator__code"],
+            "base_year": i["base_year"], "target_value": i["target_value"],
+            "target_year": i["target_year"] or DEFAULT_TARGET_YEAR,
+            "reporting_status": i["reporting_status"],
+            "status": headline["status"] if headline else None,
+            "definition": tr(i, "stat_conc_def", lang), "data_source": i["data_source"],
+            "source_url": i["source_url"], "method": tr(i, "data_comp", lang),
+            "limitations": tr(i, "rec_use_lim", lang),
+            # CONTACT_MAIL is left out on purpose: the API never carries e-mail addresses.
+            "contact_organisation": i["contact_organisation"],
+            "assessments": [
+                {"series": a["series_key"],
+                 "breakdown": {str(k): str(v) for k, v in a["disaggregation"].items()},
+                 "status": a["status"], "status_label": statuses.get(a["status"], a["status"]),
+                 "receipt": a["receipt"], "target_value": a["target_value"],
+                 "target_year": a["target_year"], "computed_at": a["computed_at"]}
+                for a in assessments
+            ],
+            "is_example": i["is_example"], "updated_at": i["updated_at"],
+            "url": page_url("indicators:detail", slug=i["slug"]),
+        })
+    return out
 
 
 def observation(o: Any) -> dict[str, Any]:

@@ -299,7 +299,7 @@ def get_document(
 @api.get("/indicators", response=_responses(s.IndicatorPage), tags=["Indicators"],
          operation_id="list_indicators", summary="Indicators with their assessments")
 def list_indicators(request: HttpRequest, filters: Query[s.IndicatorFilters]) -> dict[str, Any]:
-    qs = selectors.public_indicators(request_municipality(request))
+    qs = selectors.public_indicator_values(request_municipality(request))
     if filters.goal:
         qs = qs.filter(goal__slug=filters.goal)
     if filters.pillar:
@@ -310,7 +310,12 @@ def list_indicators(request: HttpRequest, filters: Query[s.IndicatorFilters]) ->
         qs = qs.filter(Exists(Assessment.objects.filter(
             indicator=OuterRef("pk"), series_key="", status=filters.status
         )))
-    return _page(request, qs, BY_ORDER, filters, serialise.indicator)
+    return _page(request, qs, BY_ORDER, filters, serialise_rows=_indicators)
+
+
+def _indicators(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    selectors.complete_indicators(rows)
+    return serialise.indicators(rows)
 
 
 @api.get("/indicators/{slug}", response=_responses(s.IndicatorOut), tags=["Indicators"],
@@ -318,9 +323,12 @@ def list_indicators(request: HttpRequest, filters: Query[s.IndicatorFilters]) ->
 def get_indicator(
     request: HttpRequest, slug: Slug, filters: Query[s.Common]
 ) -> dict[str, Any]:
-    return serialise.indicator(
-        _one(selectors.public_indicators(request_municipality(request)), slug=slug)
+    rows = list(
+        selectors.public_indicator_values(request_municipality(request)).filter(slug=slug)
     )
+    if not rows:
+        raise Http404
+    return _indicators(rows)[0]
 
 
 @api.get("/indicators/{slug}/observations", response=_responses(s.ObservationPage),
