@@ -151,14 +151,9 @@ def _outcomes_qs() -> Any:
     return Outcome.objects.select_related("decision", "initiative", "document")
 
 
-# What a compact trace (a card on "Mine bidrag") reads of states and outcomes: building the
-# full rows of answers, their authors and the linked decisions/initiatives/documents (every
-# translated text) cost more than the page's own query.
-_COMPACT_STATE_FIELDS = (
-    "contribution_id", "status", "answer", "answered_at", "deadline_override",
-    "answer__text", "answer__author", "answer__author_role", "answer__published_at",
-    "answer__edited_at", "answer__is_example", "answer__author__name",
-)
+# What a compact trace (a card on "Mine bidrag") reads of outcomes. Building the full rows of
+# answers, their authors and the linked decisions/initiatives/documents (every translated
+# text) cost more than the page's own query.
 _COMPACT_OUTCOME_FIELDS = (
     "contribution_id", "kind", "change", "explanation", "created_at", "is_example",
     "decision", "initiative", "document",
@@ -170,6 +165,34 @@ _COMPACT_OUTCOME_FIELDS = (
 )
 
 
+@dataclass
+class _CompactState:
+    status_id: int | None
+    status: Status | None
+    answered_at: dt.datetime | None
+    deadline_override: dt.date | None
+    answer: Answer | None
+
+
+def _compact_states(ids: list[int], statuses: Sequence[Status]) -> dict[int, _CompactState]:
+    """States as plain values (one query, one join for the answer's text); the statuses are
+    the municipality's, already loaded."""
+    by_id = {s.pk: s for s in statuses}
+    rows = ContributionState.objects.filter(contribution_id__in=ids).values_list(
+        "contribution_id", "status_id", "answered_at", "deadline_override", "answer_id",
+        "answer__text", "answer__is_example")
+    return {
+        cid: _CompactState(
+            status_id, by_id.get(status_id) if status_id else None, answered_at, override,
+            Answer(pk=answer_id, text=text, is_example=example) if answer_id else None)
+        for cid, status_id, answered_at, override, answer_id, text, example in rows
+    }
+
+
+def _compact_outcomes(ids: list[int]) -> Any:
+    return _outcomes_qs().filter(contribution_id__in=ids).only(*_COMPACT_OUTCOME_FIELDS)
+
+
 def traces_for(
     contributions: Sequence[Contribution], *, with_steps: bool = False,
     compact: bool = False, now: dt.datetime | None = None,
@@ -177,9 +200,10 @@ def traces_for(
     """Traces for many contributions in a fixed number of queries.
 
     The contributions must have `process` and `municipality` loaded (select_related).
-    `compact=True` (list pages): `Trace.text` stays empty (no redactions query; the
-    contributions' texts need not be loaded) and states and outcomes carry only what a card
-    shows (status, answer with its author's name, outcome titles and links).
+    `compact=True` (list pages): `Trace.text`, `Trace.answer_by` and `Trace.state` stay
+    empty (no redactions query; the contributions' texts need not be loaded), states are
+    plain values with the answer's text only, and outcomes carry only their targets' titles
+    and links. The same number of queries either way.
     """
     now = now or timezone.now()
     if not contributions:
@@ -188,15 +212,16 @@ def traces_for(
     municipality = contributions[0].municipality
     statuses = statuses_of(municipality.pk)
     default = _default_status(statuses)
-    states_qs = (ContributionState.objects.filter(contribution_id__in=ids)
-                 .select_related("status", "answer", "answer__author"))
-    outcomes_qs = _outcomes_qs().filter(contribution_id__in=ids)
+    states: dict[int, Any]
     if compact:
-        states_qs = states_qs.only(*_COMPACT_STATE_FIELDS)
-        outcomes_qs = outcomes_qs.only(*_COMPACT_OUTCOME_FIELDS)
-    states = {s.contribution_id: s for s in states_qs}
+        states = _compact_states(ids, statuses)
+        outcome_rows: Iterable[Outcome] = _compact_outcomes(ids)  # joined, only shown fields
+    else:
+        states = {s.contribution_id: s for s in ContributionState.objects.filter(
+            contribution_id__in=ids).select_related("status", "answer", "answer__author")}
+        outcome_rows = _outcomes_qs().filter(contribution_id__in=ids)
     outcomes: dict[int, list[OutcomeView]] = defaultdict(list)
-    for o in outcomes_qs:
+    for o in outcome_rows:
         outcomes[o.contribution_id].append(_outcome_view(o))
     redactions: dict[int, list[Redaction]] = defaultdict(list)
     if not compact:
@@ -219,8 +244,8 @@ def traces_for(
             contribution=c, status=(state.status if state and state.status_id else default),
             deadline=deadline, is_overdue=answered_at is None and now >= deadline,
             answer=answer, answered_at=answered_at,
-            answer_by=actor_label(answer, municipality) if answer else "",
-            outcomes=outcomes[c.pk], state=state,
+            answer_by=actor_label(answer, municipality) if answer and not compact else "",
+            outcomes=outcomes[c.pk], state=None if compact else state,
             text="" if compact else public_text(c, redactions[c.pk]),
         )
         if with_steps:
