@@ -19,6 +19,16 @@ from faelles.participation.models import Contribution
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _back_to_danish():
+    """A request under /en/ leaves English active in the thread: later tests build Danish
+    addresses."""
+    yield
+    from django.utils import translation
+
+    translation.activate("da")
+
 PDF_HEAD = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n"
 
 

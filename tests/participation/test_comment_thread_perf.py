@@ -18,6 +18,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def _back_to_danish():
+    """A request under /en/ leaves English active in the thread: later tests build Danish
+    addresses."""
+    yield
+    from django.utils import translation
+
+    translation.activate("da")
+
+
+@pytest.fixture(autouse=True)
 def _no_rate_limit(settings):
     settings.FAELLES_RATE_LIMITS = {"comment": (10_000, 600)}
 
