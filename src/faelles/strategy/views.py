@@ -31,7 +31,7 @@ from faelles.strategy.models import (
 def home(request: HttpRequest) -> HttpResponse:
     municipality = request_municipality(request)
     vision = selectors.home_vision(municipality)
-    focus_tiles = [(f, tile_for(f.sdg)) for f in vision.focus_sdgs.all()] if vision else []
+    focus_tiles = [(f, tile_for(f.sdg)) for f in vision.focus] if vision else []
     return render(request, "strategy/home.html", {
         "vision": vision, "focus_tiles": focus_tiles,
         "activity": selectors.latest_activity(municipality),
