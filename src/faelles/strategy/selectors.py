@@ -361,17 +361,26 @@ class CatalogueTarget:
 
 
 @dataclass
+class LocalLink:
+    """A local goal or initiative as a link on an SDG goal page."""
+
+    title: str
+    url: str
+    is_example: bool
+
+
+@dataclass
 class TargetRow:
     target: CatalogueTarget
-    goals: list[Goal] = field(default_factory=list)
-    initiatives: list[Initiative] = field(default_factory=list)
+    goals: list[LocalLink] = field(default_factory=list)
+    initiatives: list[LocalLink] = field(default_factory=list)
 
 
 def sdg_goal_page(municipality: Municipality, sdg: SdgGoal) -> dict[str, Any]:
     """Targets (with current indicators) and the local goals and initiatives on each (4 queries).
     """
-    # The catalogue as plain values (building translated model rows with a prefetch cost twice
-    # as much); local goals and initiatives with only the shown fields.
+    # Plain values throughout: building translated model rows (and the prefetch) cost twice as
+    # much as the queries.
     targets = [
         CatalogueTarget(pk, code, _title(da, en), da, en)
         for pk, code, da, en in SdgTarget.objects.filter(goal=sdg)
@@ -384,35 +393,31 @@ def sdg_goal_page(municipality: Municipality, sdg: SdgGoal) -> dict[str, Any]:
     for target_id, code, da, en, repeat_of_id in indicators:
         by_pk[target_id].indicators.append(CatalogueIndicator(code, _title(da, en), repeat_of_id))
     rows = {t.pk: TargetRow(t) for t in targets}
-    links = list(
-        Goal.sdg_targets.through.objects.filter(
-            target__goal=sdg, goal__municipality=municipality, goal__is_published=True
-        ).select_related("goal").only(
-            "id", "goal_id", "target_id", "goal__id", "goal__municipality_id", "goal__slug",
-            "goal__title_da", "goal__title_en", "goal__is_example", "goal__is_published",
-        )
-    )
+    links = Goal.sdg_targets.through.objects.filter(
+        target__goal=sdg, goal__municipality=municipality, goal__is_published=True
+    ).values_list("goal_id", "target_id", "goal__slug", "goal__title_da", "goal__title_en",
+                  "goal__is_example")
     goal_targets: dict[int, list[int]] = defaultdict(list)
-    for link in links:
-        rows[link.target_id].goals.append(link.goal)
-        goal_targets[link.goal_id].append(link.target_id)
+    for goal_id, target_id, slug, da, en, example in links:
+        rows[target_id].goals.append(
+            LocalLink(_title(da, en), path_for("strategy:goal", slug=slug), example))
+        goal_targets[goal_id].append(target_id)
     if goal_targets:
         initiative_links = (
             Initiative.goals.through.objects.filter(
                 goal_id__in=list(goal_targets), initiative__is_published=True
             )
-            .select_related("initiative")
-            .only("id", "goal_id", "initiative_id", "initiative__id",
-                  "initiative__municipality_id", "initiative__slug", "initiative__title_da",
-                  "initiative__title_en", "initiative__is_example", "initiative__is_published")
             .order_by("initiative__title_da")
+            .values_list("goal_id", "initiative_id", "initiative__slug", "initiative__title_da",
+                         "initiative__title_en", "initiative__is_example")
         )
         seen: set[tuple[int, int]] = set()
-        for link in initiative_links:
-            for target_id in goal_targets[link.goal_id]:
-                if (target_id, link.initiative_id) not in seen:
-                    seen.add((target_id, link.initiative_id))
-                    rows[target_id].initiatives.append(link.initiative)
+        for goal_id, initiative_id, slug, da, en, example in initiative_links:
+            for target_id in goal_targets[goal_id]:
+                if (target_id, initiative_id) not in seen:
+                    seen.add((target_id, initiative_id))
+                    rows[target_id].initiatives.append(LocalLink(
+                        _title(da, en), path_for("strategy:initiative", slug=slug), example))
     return {"targets": [rows[t.pk] for t in targets]}
 
 
