@@ -120,7 +120,8 @@ def _page(
         items = serialise_rows(page.items)
     else:
         items = [serialise_row(row) for row in page.items]  # type: ignore[misc]
-    return {"items": items, "next_cursor": page.next_cursor, "next": next_url}
+    # In the schema's field order (PageMeta, then items), as django-ninja renders it.
+    return {"next_cursor": page.next_cursor, "next": next_url, "items": items}
 
 
 def _rendered(request: HttpRequest, data: dict[str, Any]) -> HttpResponse:
@@ -217,13 +218,13 @@ def get_pillar(
 
 @api.get("/goals", response=_responses(s.GoalPage), tags=["Strategy"],
          operation_id="list_goals", summary="Local goals")
-def list_goals(request: HttpRequest, filters: Query[s.GoalFilters]) -> dict[str, Any]:
+def list_goals(request: HttpRequest, filters: Query[s.GoalFilters]) -> HttpResponse:
     qs = selectors.public_goals(request_municipality(request))
     if filters.pillar:
         qs = qs.filter(pillar__slug=filters.pillar)
     if filters.sdg is not None or filters.target:
         qs = qs.filter(pk__in=_goal_ids_with_sdg(filters.sdg, filters.target))
-    return _page(request, qs, BY_ORDER, filters, serialise.goal)
+    return _rendered(request, _page(request, qs, BY_ORDER, filters, serialise.goal))
 
 
 @api.get("/goals/{slug}", response=_responses(s.GoalOut), tags=["Strategy"],
@@ -236,7 +237,7 @@ def get_goal(
 
 @api.get("/initiatives", response=_responses(s.InitiativePage), tags=["Strategy"],
          operation_id="list_initiatives", summary="Initiatives")
-def list_initiatives(request: HttpRequest, filters: Query[s.InitiativeFilters]) -> dict[str, Any]:
+def list_initiatives(request: HttpRequest, filters: Query[s.InitiativeFilters]) -> HttpResponse:
     qs = selectors.public_initiatives(request_municipality(request))
     through = Initiative.goals.through.objects.filter(goal__is_published=True)
     if filters.goal:
@@ -251,7 +252,7 @@ def list_initiatives(request: HttpRequest, filters: Query[s.InitiativeFilters]) 
         ).values("initiative_id"))
     if filters.status:
         qs = qs.filter(status=filters.status)
-    return _page(request, qs, BY_ID, filters, serialise.initiative)
+    return _rendered(request, _page(request, qs, BY_ID, filters, serialise.initiative))
 
 
 @api.get("/initiatives/{slug}", response=_responses(s.InitiativeOut), tags=["Strategy"],
