@@ -439,7 +439,7 @@ def _compile_rows(shape: tuple[Any, ...], f: ContributionFilters, sort: str, lap
     by_value[connection.ops.adapt_datetimefield_value(_SENTINEL_DT)] = "after_dt"
     slots = []
     for param in params:
-        name = by_value.get(param) if isinstance(param, (int, str)) else None
+        name = by_value.get(param) if isinstance(param, (int, str, dt.datetime)) else None
         slots.append((True, name) if name else (False, param))
     expected = {k for k, v in (("phase", f.phase), ("pillar", f.pillar), ("sdg", f.sdg),
                                ("area", f.neighbourhood), ("status", f.status)) if v}
