@@ -121,6 +121,36 @@ def initiative(i: Any) -> dict[str, Any]:
     }
 
 
+def initiatives(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows completed by selectors.complete_initiatives to public dicts (the same fields as
+    `initiative`)."""
+    from faelles.strategy.models import Initiative
+
+    statuses = _choice_labels(Initiative, "status")
+    tr = selectors.translated
+    lang = translation.get_language() or "da"
+    out = []
+    for i in rows:
+        adopted = None
+        if i["adopted_by__slug"] is not None and i["adopted_by__is_published"]:
+            adopted = {"slug": i["adopted_by__slug"], "title": tr(i, "adopted_by__title", lang),
+                       "date": i["adopted_by__date"]}
+        out.append({
+            "slug": i["slug"], "title": tr(i, "title", lang), "summary": tr(i, "summary", lang),
+            "description": tr(i, "description", lang), "status": i["status"],
+            "status_label": statuses.get(i["status"], i["status"]),
+            "progress": float(i["progress_total"]),
+            "parent": i["parent__slug"] if i["parent__is_published"] else None,
+            "department": tr(i, "department", lang), "start_date": i["start_date"],
+            "end_date": i["end_date"], "goals": i["goals"], "sdgs": i["sdgs"],
+            "partners": i["partners"], "milestones": i["milestones"],
+            "adopted_by": adopted, "link": i["url"], "is_example": i["is_example"],
+            "updated_at": i["updated_at"],
+            "url": page_url("strategy:initiative", slug=i["slug"]),
+        })
+    return out
+
+
 def indicators(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rows completed by selectors.complete_indicators to public dicts (the same fields as
     `indicator`)."""

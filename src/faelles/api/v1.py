@@ -238,7 +238,7 @@ def get_goal(
 @api.get("/initiatives", response=_responses(s.InitiativePage), tags=["Strategy"],
          operation_id="list_initiatives", summary="Initiatives")
 def list_initiatives(request: HttpRequest, filters: Query[s.InitiativeFilters]) -> HttpResponse:
-    qs = selectors.public_initiatives(request_municipality(request))
+    qs = selectors.public_initiative_values(request_municipality(request))
     through = Initiative.goals.through.objects.filter(goal__is_published=True)
     if filters.goal:
         qs = qs.filter(pk__in=through.filter(goal__slug=filters.goal).values("initiative_id"))
@@ -252,7 +252,12 @@ def list_initiatives(request: HttpRequest, filters: Query[s.InitiativeFilters]) 
         ).values("initiative_id"))
     if filters.status:
         qs = qs.filter(status=filters.status)
-    return _rendered(request, _page(request, qs, BY_ID, filters, serialise.initiative))
+    return _rendered(request, _page(request, qs, BY_ID, filters, serialise_rows=_initiatives))
+
+
+def _initiatives(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    selectors.complete_initiatives(rows)
+    return serialise.initiatives(rows)
 
 
 @api.get("/initiatives/{slug}", response=_responses(s.InitiativeOut), tags=["Strategy"],
@@ -260,9 +265,12 @@ def list_initiatives(request: HttpRequest, filters: Query[s.InitiativeFilters]) 
 def get_initiative(
     request: HttpRequest, slug: Slug, filters: Query[s.Common]
 ) -> dict[str, Any]:
-    return serialise.initiative(
-        _one(selectors.public_initiatives(request_municipality(request)), slug=slug)
+    rows = list(
+        selectors.public_initiative_values(request_municipality(request)).filter(slug=slug)
     )
+    if not rows:
+        raise Http404
+    return _initiatives(rows)[0]
 
 
 @api.get("/decisions", response=_responses(s.DecisionPage), tags=["Strategy"],
