@@ -11,8 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from faelles.config.jinja import _date
+from faelles.core.formatting import DateFormatter
 from faelles.participation import services
-from faelles.participation.formatting import DateFormatter, attachment_label, file_size
+from faelles.participation.formatting import attachment_label, file_size
 
 pytestmark = pytest.mark.django_db
 

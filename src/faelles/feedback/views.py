@@ -19,12 +19,12 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from faelles.core.access import access_object
+from faelles.core.formatting import DateFormatter
 from faelles.core.forms import already_submitted, submit_once
 from faelles.core.links import path_for
 from faelles.core.permissions import can, require
 from faelles.core.tenancy import request_municipality
 from faelles.feedback import exports, selectors, services
-from faelles.feedback.formatting import DayFormatter
 from faelles.feedback.forms import (
     AnswerForm,
     BulkAnswerForm,
@@ -116,7 +116,7 @@ def my_contributions(request: HttpRequest) -> HttpResponse:
 def _mine_cards(traces: list[selectors.Trace]) -> list[dict[str, Any]]:
     """The lines of each card, formatted here with labels translated once per page: per card
     template calls (gettext, |date) were most of the page's rendering time."""
-    fdate = DayFormatter()
+    fdate = DateFormatter()
     sent, answered = _("Sent %(date)s"), _("Answered %(date)s")
     due = _("Answer promised by %(date)s")
     cards = []

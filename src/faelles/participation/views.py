@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from faelles.accounts import drafts
 from faelles.accounts.models import Organisation
 from faelles.core.access import access_object
+from faelles.core.formatting import DateFormatter
 from faelles.core.forms import already_submitted, submit_once
 from faelles.core.links import path_for
 from faelles.core.permissions import can
@@ -31,7 +32,7 @@ from faelles.core.tenancy import request_municipality
 from faelles.feedback.selectors import contribution_trace
 from faelles.feedback.services import is_following
 from faelles.participation import selectors, services
-from faelles.participation.formatting import DateFormatter, attachment_label
+from faelles.participation.formatting import attachment_label
 from faelles.participation.forms import (
     BlueprintForm,
     CommentEditForm,
