@@ -1,6 +1,8 @@
-"""Model rows to public dicts, field by field (an allow-list: new model fields stay private until
+"""Rows to public dicts, field by field (an allow-list: new model fields stay private until
 someone adds them here). Texts come in the active language (modeltranslation falls back to
-Danish); relations are read from prefetched rows, so no function here runs a query."""
+Danish). The big lists (contributions, processes, indicators, initiatives) take plain values
+rows completed by the selectors; the others take model rows with prefetched relations. No
+function here runs a query."""
 
 from __future__ import annotations
 
@@ -98,27 +100,6 @@ def decision_ref(d: Any) -> dict[str, Any] | None:
     if d is None or not d.is_published:
         return None
     return {"slug": d.slug, "title": d.title, "date": d.date}
-
-
-def initiative(i: Any) -> dict[str, Any]:
-    goals = list(i.goals.all())
-    targets = [t for g in goals for t in g.sdg_targets.all()]
-    parent = i.parent if i.parent_id and i.parent.is_published else None
-    return {
-        "slug": i.slug, "title": i.title, "summary": i.summary, "description": i.description,
-        "status": i.status, "status_label": _label(i, "status"),
-        "progress": float(i.progress_total), "parent": parent.slug if parent else None,
-        "department": i.department, "start_date": i.start_date, "end_date": i.end_date,
-        "goals": [ref(g) for g in goals], "sdgs": _sdgs(targets),
-        "partners": [{"slug": o.slug, "name": o.name, "kind": o.kind} for o in i.partners.all()],
-        "milestones": [
-            {"title": m.title, "description": m.description, "due_date": m.due_date,
-             "completed_on": m.completed_on}
-            for m in i.milestones.all()
-        ],
-        "adopted_by": decision_ref(i.adopted_by), "link": i.url, "is_example": i.is_example,
-        "updated_at": i.updated_at, "url": page_url("strategy:initiative", slug=i.slug),
-    }
 
 
 def initiatives(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
