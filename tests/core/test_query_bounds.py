@@ -143,11 +143,27 @@ def _grow(*, per_process: int, stamp: str) -> None:
     )
 
 
+def _assert_demo_counters_match_rows() -> None:
+    """After all loaders ran, each process counts its visible contributions and every
+    contribution has its stored excerpt (loaders that write rows directly must keep both)."""
+    from django.db.models import Q
+
+    from faelles.participation.models import Contribution, Process
+
+    visible = Q(contributions__is_hidden=False, contributions__withdrawn_at__isnull=True)
+    wrong = [(p.slug, p.contribution_count, p.n) for p in Process.objects.annotate(
+        n=Count("contributions", filter=visible)) if p.contribution_count != p.n]
+    assert wrong == []
+    assert not Contribution.objects.filter(excerpt="").exists()
+
+
 def test_no_page_does_more_queries_with_more_data(settings: Any, tmp_path: Any) -> None:
     settings.VAR_DIR = tmp_path
     call_command("demo", verbosity=0)
     from django.contrib.auth import get_user_model
     from django.test import Client
+
+    _assert_demo_counters_match_rows()  # the whole demo, every app's loader (loading is slow)
 
     login_pages = set(app_pages_for("LOGIN_PAGES"))
     public = [p for p in FOUNDATION_PAGES + app_pages() if p not in login_pages]

@@ -24,7 +24,9 @@ from django.utils import timezone
 
 from faelles.feedback import services
 from faelles.feedback.models import ContributionState, ProcessCase
+from faelles.participation.demo import recount
 from faelles.participation.models import Contribution, ContributionKind, Process
+from faelles.participation.selectors import excerpt
 
 CPH = ZoneInfo("Europe/Copenhagen")
 EXAMPLE_NOTE = "(Eksempel: svarets ordlyd er opfundet til demoen.)"
@@ -224,7 +226,9 @@ def _ideas(municipality: Any, pm: Any, citizen: Any) -> int:
                 Contribution.objects.create(
                     municipality=municipality, process=process, phase=phase, author=citizen,
                     kind=ContributionKind.IDEA, title=title, text=text, is_example=True,
+                    excerpt=excerpt(text),
                     created_at=phase.start + dt.timedelta(days=1 + i, hours=3))
+        recount([process])  # the process's counters include these ideas
     rows = _untouched(Contribution.objects.filter(process=process).order_by("created_at", "id"))
     if not rows:
         return 0
