@@ -54,7 +54,12 @@ def index(request: HttpRequest) -> HttpResponse:
     counts = status_counts_of(indicators)
     goals = published_goals(municipality, lang)
     pillars = list({goal.pillar_id: (goal.pillar_id, goal.pillar_title) for goal in goals}.values())
-    sdgs = list(SDG.objects.filter(number__in=list(counts.sdgs)).order_by("number"))
+    # (number, short title) pairs: the page shows nothing else of an SDG.
+    sdgs = [
+        (number, (en if lang == "en" and en else da) or "")
+        for number, da, en in SDG.objects.filter(number__in=list(counts.sdgs))
+        .order_by("number").values_list("number", "short_title_da", "short_title_en")
+    ]
     labels = charts.ChartLabels(
         target=_("Target"), projection=_("Projection at current rate"), no_data=_("No data"),
         total=_("Total"),
@@ -76,7 +81,7 @@ def index(request: HttpRequest) -> HttpResponse:
         lang=lang, id_prefix="pillars", labels=labels, segment_labels=segment_labels,
     ) if pillars else ""
     sdg_chart = charts.bar_chart(
-        bars([(f"{s.number}. {s.short_title}", counts.sdgs[s.number]) for s in sdgs]),
+        bars([(f"{number}. {title}", counts.sdgs[number]) for number, title in sdgs]),
         title=_("Indicators by SDG and reporting status"),
         desc=_("Stacked bars: indicators with data, in progress and not started, per SDG. "
                "The same figures are in the table below."),
