@@ -15,7 +15,39 @@ from faelles.core.models import AuditEntry, Municipality, MunicipalityHost
 from faelles.core.tenancy import request_municipality
 
 
+def checked_upload(field: Any, *, image: bool) -> Any:
+    """Make a form's file field pass uploads through the same checks as the site's forms:
+    size limit, type by content, images re-encoded, a generated name (never the user's)."""
+    from django.core.exceptions import ValidationError as DjangoValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+    from django.forms import ValidationError
+
+    from faelles.core.uploads import clean_document, clean_image
+
+    original = field.clean
+
+    def clean(data: Any, initial: Any = None) -> Any:
+        value = original(data, initial)
+        if not isinstance(value, UploadedFile):
+            return value  # unchanged, cleared or kept
+        value.seek(0)
+        try:
+            checked = clean_image(value) if image else clean_document(value)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.messages) from exc
+        return SimpleUploadedFile(checked.name, checked.content.read(), checked.content_type)
+
+    field.clean = clean
+    return field
+
+
 class AuditedAdmin(admin.ModelAdmin):
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and isinstance(db_field, models.FileField):
+            field = checked_upload(field, image=isinstance(db_field, models.ImageField))
+        return field
+
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
         before = snapshot(type(obj)._default_manager.filter(pk=obj.pk).first()) if change else None
         super().save_model(request, obj, form, change)
