@@ -23,9 +23,13 @@ def _fresh_process_state(request: pytest.FixtureRequest) -> Iterable[None]:
         yield
         return
     from django.core.cache import cache
+    from django.utils import translation
 
     from faelles.core.tenancy import clear_host_cache
 
+    # A test that requested an English page leaves English active in this worker's thread;
+    # every test starts in the default language, as a request would.
+    translation.activate(settings.LANGUAGE_CODE)
     clear_host_cache()
     uses_db = request.node.get_closest_marker("django_db") or {
         "db",

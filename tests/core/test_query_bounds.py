@@ -108,7 +108,7 @@ def _grow(*, per_process: int, stamp: str) -> None:
 
         ct = ContentType.objects.get_for_model(Contribution)
         Follow.objects.bulk_create(
-            [Follow(user=u, content_type=ct, object_id=c.pk)
+            [Follow(municipality_id=c.municipality_id, user=u, content_type=ct, object_id=c.pk)
              for c in targets[:50] for u in users[:2]],
             ignore_conflicts=True,
         )

@@ -67,6 +67,9 @@ def test_task_that_killed_its_worker_three_times_is_failed_not_requeued() -> Non
     assert task.finished_at is not None
 
 
+# The worker command closes the database connection between tasks, as it must in
+# production; only a transactional test survives that on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
 def test_requeued_task_runs_to_the_end_in_the_next_worker(settings: Any) -> None:
     """End to end with the database backend: the orphaned send_outbox runs and succeeds."""
     from django.core.management import call_command
@@ -85,6 +88,9 @@ def test_requeued_task_runs_to_the_end_in_the_next_worker(settings: Any) -> None
     assert len(task.worker_ids) == 2  # the dead worker, then the one that finished it
 
 
+# The worker command closes the database connection between tasks, as it must in
+# production; only a transactional test survives that on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
 def test_worker_batch_requeues_orphans_before_running(settings: Any) -> None:
     from django.core.management import call_command
     from django_tasks_db.models import DBTaskResult
