@@ -392,6 +392,14 @@ def _row_query(process: Any, f: ContributionFilters, *, sort: str, lap: str,
         if sort == "random":
             qs = qs.filter(**{f"{key}__gte": value}).filter(
                 Q(**{f"{key}__gt": value}) | Q(**{key: value, "pk__gt": pk}))
+        elif connection.vendor == "postgresql":
+            # A row comparison is one index bound on PostgreSQL, ties included: with the OR
+            # below, page 1,000 of "commented" filtered every row of the same count (3,700).
+            table = Contribution._meta.db_table
+            column = Contribution._meta.get_field(key).column
+            # Identifiers come from the model, values are bound parameters.
+            qs = qs.extra(where=[f'("{table}"."{column}", "{table}"."id") < (%s, %s)'],  # noqa: S610
+                          params=[value, pk])
         else:
             qs = qs.filter(**{f"{key}__lte": value}).filter(
                 Q(**{f"{key}__lt": value}) | Q(**{key: value, "pk__lt": pk}))
