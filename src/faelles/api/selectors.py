@@ -293,6 +293,21 @@ def public_process_values(municipality: Municipality) -> QuerySet[Any]:
     )
 
 
+def _linked_titles(through: Any, name: str, public: Any,
+                   ids: list[int]) -> dict[int, list[dict[str, str]]]:
+    """Slug and title of each public pillar or goal linked to these processes, in their order."""
+    linked: dict[int, list[dict[str, str]]] = {}
+    for pid, slug, title_da, title_en in (
+        through.objects.filter(_prefixed(public, f"{name}__"), process_id__in=ids)
+        .order_by(f"{name}__order", f"{name}_id")
+        .values_list("process_id", f"{name}__slug", f"{name}__title_da", f"{name}__title_en")
+    ):
+        linked.setdefault(pid, []).append(
+            {"slug": slug, "title": translated({"t_da": title_da, "t_en": title_en}, "t")}
+        )
+    return linked
+
+
 def complete_processes(rows: list[dict[str, Any]]) -> None:
     """Phases, pillars, goals and SDG targets of process rows as plain values: 4 queries for
     the page whatever its size, and no model instances (a page of 16 processes built about
@@ -305,26 +320,8 @@ def complete_processes(rows: list[dict[str, Any]]) -> None:
         "process_id", "order", "start", "id"
     ).values("process_id", "type", "title_da", "title_en", "text_da", "text_en", "start", "end"):
         phases.setdefault(phase["process_id"], []).append(phase)
-    pillars: dict[int, list[dict[str, str]]] = {}
-    for pid, slug, title_da, title_en in (
-        Process.pillars.through.objects.filter(_prefixed(PUBLIC_PILLAR, "pillar__"),
-                                               process_id__in=ids)
-        .order_by("pillar__order", "pillar_id")
-        .values_list("process_id", "pillar__slug", "pillar__title_da", "pillar__title_en")
-    ):
-        pillars.setdefault(pid, []).append(
-            {"slug": slug, "title": translated({"t_da": title_da, "t_en": title_en}, "t")}
-        )
-    goals: dict[int, list[dict[str, str]]] = {}
-    for pid, slug, title_da, title_en in (
-        Process.goals.through.objects.filter(_prefixed(PUBLIC_GOAL, "goal__"),
-                                             process_id__in=ids)
-        .order_by("goal__order", "goal_id")
-        .values_list("process_id", "goal__slug", "goal__title_da", "goal__title_en")
-    ):
-        goals.setdefault(pid, []).append(
-            {"slug": slug, "title": translated({"t_da": title_da, "t_en": title_en}, "t")}
-        )
+    pillars = _linked_titles(Process.pillars.through, "pillar", PUBLIC_PILLAR, ids)
+    goals = _linked_titles(Process.goals.through, "goal", PUBLIC_GOAL, ids)
     targets: dict[int, list[tuple[str, int]]] = {}
     for pid, code, number in (
         Process.sdg_targets.through.objects.filter(process_id__in=ids)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from faelles.core.links import path_for
 from faelles.core.models import MunicipalOwned
-from faelles.participation.phases import PhaseType, is_running
+from faelles.participation.phases import PhaseTiming, PhaseType
 
 
 def new_shuffle_key() -> int:
@@ -121,7 +121,7 @@ class Process(MunicipalOwned):
         return running[0] if running else None
 
 
-class Phase(MunicipalOwned):
+class Phase(PhaseTiming, MunicipalOwned):
     process = models.ForeignKey(
         Process, on_delete=models.CASCADE, related_name="phases", verbose_name=_("process")
     )
@@ -144,19 +144,6 @@ class Phase(MunicipalOwned):
     def __str__(self) -> str:
         return self.title
 
-    def is_running(self, now: dt.datetime | None = None) -> bool:
-        return is_running(self.start, self.end, now or timezone.now())
-
-    @property
-    def last_moment(self) -> dt.datetime:
-        """For display: a phase ending at midnight is open through the day before."""
-        return self.end - dt.timedelta(seconds=1)
-
-    def state(self, now: dt.datetime | None = None) -> str:
-        now = now or timezone.now()
-        if now < self.start:
-            return "future"
-        return "running" if now < self.end else "past"
 
 
 class Question(MunicipalOwned):

@@ -153,6 +153,33 @@ def is_running(start: dt.datetime, end: dt.datetime, now: dt.datetime) -> bool:
     return start <= now < end
 
 
+class PhaseTiming:
+    """Where a phase stands in time, for the model and for its plain-value copy (selectors)
+    alike: both have `start` and `end`."""
+
+    __slots__ = ()
+    start: dt.datetime
+    end: dt.datetime
+
+    def is_running(self, now: dt.datetime | None = None) -> bool:
+        from django.utils import timezone
+
+        return is_running(self.start, self.end, now or timezone.now())
+
+    @property
+    def last_moment(self) -> dt.datetime:
+        """For display: a phase ending at midnight is open through the day before."""
+        return self.end - dt.timedelta(seconds=1)
+
+    def state(self, now: dt.datetime | None = None) -> str:
+        from django.utils import timezone
+
+        now = now or timezone.now()
+        if now < self.start:
+            return "future"
+        return "running" if now < self.end else "past"
+
+
 def allowed_now(
     phases: Iterable[tuple[str, dt.datetime, dt.datetime]], action: str,
     roles: frozenset[str], now: dt.datetime,

@@ -46,7 +46,7 @@ from faelles.participation.models import (
     ReportStatus,
     Support,
 )
-from faelles.participation.phases import PhaseType, is_running
+from faelles.participation.phases import PhaseTiming, PhaseType
 
 PAGE_SIZE = 20
 SORTS = ("newest", "supported", "commented", "random")
@@ -85,7 +85,7 @@ def _tr(da: str | None, en: str | None, lang: str) -> str:
 
 
 @dataclass(slots=True)
-class PhaseInfo:
+class PhaseInfo(PhaseTiming):
     """What pages and the phase rules read of a phase, without a model instance."""
 
     pk: int
@@ -96,19 +96,6 @@ class PhaseInfo:
     start: dt.datetime
     end: dt.datetime
     questions: list[str] = field(default_factory=list)
-
-    def is_running(self, now: dt.datetime | None = None) -> bool:
-        return is_running(self.start, self.end, now or timezone.now())
-
-    @property
-    def last_moment(self) -> dt.datetime:
-        return self.end - dt.timedelta(seconds=1)
-
-    def state(self, now: dt.datetime | None = None) -> str:
-        now = now or timezone.now()
-        if now < self.start:
-            return "future"
-        return "running" if now < self.end else "past"
 
     def get_type_display(self) -> str:
         return str(PhaseType(self.type).label) if self.type in PhaseType.values else self.type
