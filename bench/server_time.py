@@ -356,6 +356,21 @@ def profile(client: Client, path: str, count: int, cookie: str = "") -> None:
     print(profiler.output_text(unicode=True, color=False, show_all=False))
 
 
+def cpu_calibration() -> float:
+    """Milliseconds for a fixed pure-Python loop (best of 5): the speed of this machine's core
+    at the time of the run. Machines of the same kind differ from session to session (the
+    same page was measured 2.3 times slower on one than on another, both idle), so figures
+    from different runs compare only through this number."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        total = 0
+        for i in range(1_000_000):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return round(best * 1000, 1)
+
+
 def machine() -> dict[str, Any]:
     import platform
     import sqlite3
@@ -374,6 +389,7 @@ def machine() -> dict[str, Any]:
             cursor.execute("SHOW server_version")
             info["postgresql"] = cursor.fetchone()[0]
     info["loadavg"] = os.getloadavg()
+    info["cpu_calibration_ms"] = cpu_calibration()
     try:
         with open("/proc/meminfo") as fh:
             info["ram_gb"] = round(int(fh.readline().split()[1]) / 1024 / 1024, 1)

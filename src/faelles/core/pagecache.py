@@ -91,6 +91,29 @@ def bump_all() -> None:
     bump(None)
 
 
+def fragment(key: str, municipality_id: int | None, load: Callable[[], Any], *,
+             ttl: int = 600) -> Any:
+    """A value computed from a municipality's content (and the global SDG catalogue), cached
+    until either changes: `load()` on a miss, and on a hit one cache round trip that reads the
+    value and both generation numbers (as the page cache does). Values must pickle."""
+    own_key, global_key = _generation_key(municipality_id), _generation_key(None)
+    key = f"pagecache:fragment:{key}"
+    found = _get_many([own_key, global_key, key])
+    own, shared = found.get(own_key), found.get(global_key)
+    hit = found.get(key)
+    if hit is not None and own is not None and hit[0] == own and hit[1] == shared:
+        return hit[2]
+    # Read before loading: a write while loading moves them, and the stored value then never
+    # matches.
+    if own is None:
+        own = generation(municipality_id)
+    if shared is None:
+        shared = generation(None)
+    value = load()
+    cache.set(key, (own, shared, value), ttl)
+    return value
+
+
 class AnonymousPageCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -10,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from faelles.core import pagecache
 from faelles.core.access import access_object
 from faelles.core.tenancy import request_municipality
 from faelles.indicators import charts, presenters
@@ -46,10 +48,20 @@ def _lang() -> str:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """The reporting status page: how many indicators have data, per pillar, goal and SDG."""
-    from faelles.sdg.models import Goal as SDG
-
     municipality = request_municipality(request)
     lang = _lang()
+    # Everything on it follows from the municipality's published content: cached until that
+    # changes (imports and recomputes bump the generation too, see services.recompute).
+    context = pagecache.fragment(
+        f"indicators:index:{municipality.pk}:{lang}", municipality.pk,
+        lambda: _index_context(municipality, lang),
+    )
+    return render(request, "indicators/index.html", context)
+
+
+def _index_context(municipality: Any, lang: str) -> dict[str, Any]:
+    from faelles.sdg.models import Goal as SDG
+
     indicators = indicator_cards(municipality, lang)
     counts = status_counts_of(indicators)
     goals = published_goals(municipality, lang)
@@ -64,7 +76,7 @@ def index(request: HttpRequest) -> HttpResponse:
         target=_("Target"), projection=_("Projection at current rate"), no_data=_("No data"),
         total=_("Total"),
     )
-    segment_labels = [ReportingStatus(s).label for s in REPORTING_ORDER]
+    segment_labels = [str(ReportingStatus(s).label) for s in REPORTING_ORDER]
 
     def bars(items: list[tuple[str, StatusCount]]) -> list[charts.Bar]:
         return [
@@ -87,15 +99,15 @@ def index(request: HttpRequest) -> HttpResponse:
                "The same figures are in the table below."),
         lang=lang, id_prefix="sdgs", labels=labels, segment_labels=segment_labels,
     ) if sdgs else ""
-    return render(request, "indicators/index.html", {
+    return {
         "counts": counts, "empty": empty, "indicators": indicators, "goals": goals,
         "pillars": pillars, "sdgs": sdgs, "pillar_chart": pillar_chart, "sdg_chart": sdg_chart,
         # Labels as plain text, translated once rather than once per card.
-        "reporting_order": REPORTING_ORDER,
+        "reporting_order": [str(s) for s in REPORTING_ORDER],
         "reporting_labels": {s: str(label) for s, label in ReportingStatus.choices},
         "progress_order": [s for s, _label in ProgressStatus.choices],
         "progress_labels": {s: str(label) for s, label in ProgressStatus.choices},
-    })
+    }
 
 
 def _indicator(request: HttpRequest, slug: str) -> Indicator:

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import dateformat, timezone, translation
@@ -132,14 +131,10 @@ def process_shell(
 
     m_id = getattr(municipality, "pk", municipality)
     lang = translation.get_language() or "da"
-    key = f"participation:shell:{m_id}:{slug}:{lang}:{int(with_texts)}"
-    generation = pagecache.generation(m_id)  # read before loading: a write in between wins
-    hit = cache.get(key)
-    if hit is not None and hit[0] == generation:
-        process = hit[1]
-    else:
-        process = _load_shell(m_id, slug, lang, with_texts)
-        cache.set(key, (generation, process), SHELL_TTL)
+    process = pagecache.fragment(
+        f"participation:shell:{m_id}:{slug}:{lang}:{int(with_texts)}", m_id,
+        lambda: _load_shell(m_id, slug, lang, with_texts), ttl=SHELL_TTL,
+    )
     if process is not None and with_texts:
         counts = Process.objects.filter(pk=process.pk).values_list(
             "contribution_count", "comment_count", "support_count").first()
