@@ -22,6 +22,8 @@ Wall time is what a visitor waits; "cpu" is this thread's CPU time per request (
 included, PostgreSQL server work not), which is less disturbed by other processes sharing the
 machine. The load average is printed with the machine. Targets are checked on wall time.
 Profile one page with pyinstrument: `--profile PATH` (prints the call tree of 100 requests).
+`--cold` moves the content generation before each measured request, so cached fragments are
+recomputed inside it: the cold figure issue 9 asks for beside the cached one.
 """
 
 from __future__ import annotations
@@ -140,10 +142,14 @@ class Client:
 
 
 def measure(
-    client: Client, pages: list[Page], *, requests: int, warmup: int
+    client: Client, pages: list[Page], *, requests: int, warmup: int, cold: bool = False
 ) -> list[Result]:
     """Measure `pages` interleaved (request i of every page before request i+1 of any), so
-    pages compared with each other share the same machine state."""
+    pages compared with each other share the same machine state. `cold`: before each measured
+    request (outside the timing) the content generation moves, as after any edit, so every
+    cached fragment is recomputed within the request (issue 9's "cold" figure)."""
+    from faelles.core import pagecache
+
     status: dict[str, str] = {}
     size: dict[str, int] = {}
     queries: dict[str, int] = {}
@@ -160,6 +166,8 @@ def measure(
     deadline = time.monotonic() + MAX_SECONDS_PER_PAGE * len(pages)
     for _ in range(requests):
         for page in pages:
+            if cold:
+                pagecache.bump_all()
             c0 = time.thread_time()
             t0 = time.perf_counter()
             client.get(page.path, page.cookie)
@@ -409,6 +417,8 @@ def main() -> None:
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--profile", metavar="PATH", help="profile PATH with pyinstrument")
     parser.add_argument("--only", help="measure only pages whose label contains this text")
+    parser.add_argument("--cold", action="store_true",
+                        help="invalidate cached fragments before each measured request")
     args = parser.parse_args()
     translation.activate(settings.LANGUAGE_CODE)
     client = Client(args.host)
@@ -420,7 +430,7 @@ def main() -> None:
     results: list[Result] = []
     if args.paths:
         results = measure(client, [Page(p, p) for p in args.paths], requests=args.requests,
-                          warmup=args.warmup)
+                          warmup=args.warmup, cold=args.cold)
         print_table(results)
     else:
         groups: list[list[Page]] = []
@@ -433,14 +443,15 @@ def main() -> None:
         if args.only:
             groups = [g for g in groups if any(args.only.lower() in p.label.lower() for p in g)]
         for group in groups:
-            part = measure(client, group, requests=args.requests, warmup=args.warmup)
+            part = measure(client, group, requests=args.requests, warmup=args.warmup,
+                           cold=args.cold)
             print_table(part)
             results += part
     if args.json:
         os.makedirs(os.path.dirname(args.json) or ".", exist_ok=True)
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump({"machine": info, "at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                       "requests": args.requests, "warmup": args.warmup,
+                       "requests": args.requests, "warmup": args.warmup, "cold": args.cold,
                        "results": [asdict(r) | {"ok": r.ok} for r in results]}, fh, indent=1)
 
 
