@@ -10,8 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -27,12 +27,15 @@ from faelles.feedback.models import (
     Notification,
     NotificationPreference,
     Outcome,
+    OutcomeKind,
     ProcessCase,
     Redaction,
     Status,
     deadline_for,
 )
+from faelles.feedback.prepared import Prepared
 from faelles.participation.models import Contribution, ContributionKind, Process
+from faelles.strategy.models import InitiativeStatus
 
 # --- building blocks --------------------------------------------------------------------------
 
@@ -151,59 +154,13 @@ def _outcomes_qs() -> Any:
     return Outcome.objects.select_related("decision", "initiative", "document")
 
 
-# What a compact trace (a card on "Mine bidrag") reads of outcomes. Building the full rows of
-# answers, their authors and the linked decisions/initiatives/documents (every translated
-# text) cost more than the page's own query.
-_COMPACT_OUTCOME_FIELDS = (
-    "contribution_id", "kind", "change", "explanation", "created_at", "is_example",
-    "decision", "initiative", "document",
-    "decision__slug", "decision__title_da", "decision__title_en", "decision__body",
-    "decision__date", "decision__reference",
-    "initiative__slug", "initiative__title_da", "initiative__title_en", "initiative__status",
-    "initiative__progress_total",
-    "document__slug", "document__title_da", "document__title_en",
-)
-
-
-@dataclass
-class _CompactState:
-    status_id: int | None
-    status: Status | None
-    answered_at: dt.datetime | None
-    deadline_override: dt.date | None
-    answer: Answer | None
-
-
-def _compact_states(ids: list[int], statuses: Sequence[Status]) -> dict[int, _CompactState]:
-    """States as plain values (one query, one join for the answer's text); the statuses are
-    the municipality's, already loaded."""
-    by_id = {s.pk: s for s in statuses}
-    rows = ContributionState.objects.filter(contribution_id__in=ids).values_list(
-        "contribution_id", "status_id", "answered_at", "deadline_override", "answer_id",
-        "answer__text", "answer__is_example")
-    return {
-        cid: _CompactState(
-            status_id, by_id.get(status_id) if status_id else None, answered_at, override,
-            Answer(pk=answer_id, text=text, is_example=example) if answer_id else None)
-        for cid, status_id, answered_at, override, answer_id, text, example in rows
-    }
-
-
-def _compact_outcomes(ids: list[int]) -> Any:
-    return _outcomes_qs().filter(contribution_id__in=ids).only(*_COMPACT_OUTCOME_FIELDS)
-
-
 def traces_for(
     contributions: Sequence[Contribution], *, with_steps: bool = False,
-    compact: bool = False, now: dt.datetime | None = None,
+    now: dt.datetime | None = None,
 ) -> dict[int, Trace]:
     """Traces for many contributions in a fixed number of queries.
 
     The contributions must have `process` and `municipality` loaded (select_related).
-    `compact=True` (list pages): `Trace.text`, `Trace.answer_by` and `Trace.state` stay
-    empty (no redactions query; the contributions' texts need not be loaded), states are
-    plain values with the answer's text only, and outcomes carry only their targets' titles
-    and links. The same number of queries either way.
     """
     now = now or timezone.now()
     if not contributions:
@@ -212,21 +169,14 @@ def traces_for(
     municipality = contributions[0].municipality
     statuses = statuses_of(municipality.pk)
     default = _default_status(statuses)
-    states: dict[int, Any]
-    if compact:
-        states = _compact_states(ids, statuses)
-        outcome_rows: Iterable[Outcome] = _compact_outcomes(ids)  # joined, only shown fields
-    else:
-        states = {s.contribution_id: s for s in ContributionState.objects.filter(
-            contribution_id__in=ids).select_related("status", "answer", "answer__author")}
-        outcome_rows = _outcomes_qs().filter(contribution_id__in=ids)
+    states = {s.contribution_id: s for s in ContributionState.objects.filter(
+        contribution_id__in=ids).select_related("status", "answer", "answer__author")}
     outcomes: dict[int, list[OutcomeView]] = defaultdict(list)
-    for o in outcome_rows:
+    for o in _outcomes_qs().filter(contribution_id__in=ids):
         outcomes[o.contribution_id].append(_outcome_view(o))
     redactions: dict[int, list[Redaction]] = defaultdict(list)
-    if not compact:
-        for r in Redaction.objects.filter(contribution_id__in=ids):
-            redactions[r.contribution_id].append(r)
+    for r in Redaction.objects.filter(contribution_id__in=ids):
+        redactions[r.contribution_id].append(r)
     history: dict[int, list[HistoryEntry]] = defaultdict(list)
     if with_steps:
         for h in (HistoryEntry.objects.filter(contribution_id__in=ids)
@@ -244,9 +194,9 @@ def traces_for(
             contribution=c, status=(state.status if state and state.status_id else default),
             deadline=deadline, is_overdue=answered_at is None and now >= deadline,
             answer=answer, answered_at=answered_at,
-            answer_by=actor_label(answer, municipality) if answer and not compact else "",
-            outcomes=outcomes[c.pk], state=None if compact else state,
-            text="" if compact else public_text(c, redactions[c.pk]),
+            answer_by=actor_label(answer, municipality) if answer else "",
+            outcomes=outcomes[c.pk], state=state,
+            text=public_text(c, redactions[c.pk]),
         )
         if with_steps:
             trace.steps = _steps(c, history[c.pk], municipality, default)
@@ -295,18 +245,49 @@ def contribution_for_trace(municipality: Municipality, pk: int) -> Contribution:
 MY_PAGE_SIZE = 20
 
 
+@dataclass(slots=True)
+class StatusView:
+    """A status as the cards show it (name in the page's language)."""
+
+    name: str
+    kind: str
+
+
+@dataclass(slots=True)
+class MyContribution:
+    """One card of "Mine bidrag" as plain values: the contribution, its status, deadline,
+    answer and outcomes (what `Trace` holds, without model instances)."""
+
+    pk: int
+    title: str
+    is_example: bool
+    created_at: dt.datetime
+    process_title: str
+    status: StatusView | None
+    deadline: dt.datetime
+    is_overdue: bool
+    answered_at: dt.datetime | None
+    answer: str | None  # the answer's markdown; None: not answered
+    outcomes: list[OutcomeView]
+
+    @property
+    def due_date(self) -> dt.date:
+        """The last local day on which the answer is on time."""
+        return (self.deadline.astimezone(COPENHAGEN) - dt.timedelta(seconds=1)).date()
+
+
 @dataclass
 class MyContributionsPage:
     """One page of "Mine bidrag", newest first. The cursors are "<created_at iso>_<id>" of the
     page's last (`after`) and first (`before`) item, for the next and the previous page."""
 
-    traces: list[Trace]
+    items: list[MyContribution]
     next_cursor: str = ""
     prev_cursor: str = ""
 
 
-def _my_cursor(c: Contribution) -> str:
-    return f"{c.created_at.isoformat()}_{c.pk}"
+def _my_cursor(created_at: dt.datetime, pk: int) -> str:
+    return f"{created_at.isoformat()}_{pk}"
 
 
 def _parse_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
@@ -322,50 +303,144 @@ def _parse_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
     return value, int(pk)
 
 
-def my_contributions(
-    *, user: Any, municipality: Municipality, after: str = "", before: str = "",
-    page_size: int = MY_PAGE_SIZE,
-) -> MyContributionsPage:
-    """The author's contributions, a page at a time by keyset on (-created_at, -id) (index
-    `contrib_author_new`), so page 25 costs what page 1 costs; with their traces (no steps).
+def _tr(da: str | None, en: str | None, lang: str) -> str:
+    """A translated column read as a value: the language's text, else the other one (as
+    modeltranslation's fallback does)."""
+    return (en or da or "") if lang == "en" else (da or en or "")
 
-    `after`: the page following that cursor; `before`: the page preceding it. A fixed number of
-    queries: the page, then `traces_for` (statuses, states, outcomes).
-    """
-    # Only what the page shows (a process has many translated texts; the contribution's own
-    # text is not shown): building the page's model rows was most of its cost.
-    qs = (Contribution.objects.filter(author=user, municipality=municipality)
-          .select_related("process")
-          .only("id", "title", "created_at", "is_example", "municipality_id", "process_id",
-                "process__title_da", "process__title_en", "process__answer_deadline_days"))
-    seek_after = _parse_cursor(after) if after else None
-    seek_before = _parse_cursor(before) if before and not seek_after else None
-    if seek_before:
-        at, pk = seek_before
+
+# The card's columns: the contribution, its process, and its state and answer (one-to-one, so
+# joining them keeps one row per contribution).
+_MY_COLUMNS = (
+    "pk", "title", "is_example", "created_at", "process__title_da", "process__title_en",
+    "process__answer_deadline_days", "feedback_state__status_id", "feedback_state__answered_at",
+    "feedback_state__deadline_override", "feedback_state__answer_id",
+    "feedback_state__answer__text",
+)
+
+
+def _my_rows(*, direction: str, limit: int, user: int, municipality: int, at: dt.datetime,
+             pk: int = 0) -> Any:
+    qs = Contribution.objects.filter(author_id=user, municipality_id=municipality)
+    if direction == "before":
         # Oldest-first above the cursor, then turned round: the page just before it.
-        rows = list(qs.filter(created_at__gte=at).filter(
-            Q(created_at__gt=at) | Q(created_at=at, pk__gt=pk)
-        ).order_by("created_at", "id")[: page_size + 1])
-        has_prev, has_next = len(rows) > page_size, True
-        items = rows[:page_size][::-1]
+        qs = qs.filter(created_at__gte=at).filter(
+            Q(created_at__gt=at) | Q(created_at=at, pk__gt=pk)).order_by("created_at", "id")
     else:
         # Always a range on created_at: with it SQLite reads the index in order and stops
         # after a page; without it, it may sort all of the author's rows first.
-        at, pk = seek_after or (dt.datetime.max.replace(tzinfo=dt.UTC), 0)
         qs = qs.filter(created_at__lte=at)
-        if seek_after:
+        if direction == "after":
             # The OR breaks ties by id.
             qs = qs.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
-        rows = list(qs.order_by("-created_at", "-id")[: page_size + 1])
-        has_prev, has_next = seek_after is not None, len(rows) > page_size
-        items = rows[:page_size]
-    for c in items:
-        c.municipality = municipality  # the request's, already loaded (no join per row)
-    traces = traces_for(items, compact=True)
-    page = MyContributionsPage([traces[c.pk] for c in items])
-    if items:
-        page.next_cursor = _my_cursor(items[-1]) if has_next else ""
-        page.prev_cursor = _my_cursor(items[0]) if has_prev else ""
+        qs = qs.order_by("-created_at", "-id")
+    return qs.values_list(*_MY_COLUMNS)[:limit]
+
+
+_MY_ROWS = Prepared(_my_rows)
+# A plain QuerySet: modeltranslation's reorders values_list() columns in its own iterable.
+_STATUSES = Prepared(lambda *, municipality: QuerySet(Status).filter(
+    municipality_id=municipality).values_list("id", "name_da", "name_en", "kind", "is_default"))
+_OUTCOME_COLUMNS = (
+    "contribution_id", "kind", "change", "explanation", "created_at", "is_example",
+    "decision_id", "decision__slug", "decision__title_da", "decision__title_en",
+    "decision__body", "decision__date", "decision__reference",
+    "initiative_id", "initiative__slug", "initiative__title_da", "initiative__title_en",
+    "initiative__status", "initiative__progress_total",
+    "document_id", "document__slug", "document__title_da", "document__title_en",
+)
+_OUTCOMES = Prepared(lambda *, ids: Outcome.objects.filter(
+    contribution_id__in=ids).values_list(*_OUTCOME_COLUMNS))
+_UNREAD = Prepared(lambda *, user, municipality: Notification.objects.filter(
+    user_id=user, municipality_id=municipality, read_at__isnull=True).order_by()
+    .values("user_id").annotate(n=Count("id")).values_list("n"))
+
+
+def _outcome_view_of_row(row: tuple[Any, ...], lang: str) -> OutcomeView:
+    """`_outcome_view` of an `_OUTCOME_COLUMNS` row: the same texts and links."""
+    (_cid, kind, change, explanation, created_at, is_example,
+     decision_id, d_slug, d_title_da, d_title_en, d_body, d_date, d_reference,
+     initiative_id, i_slug, i_title_da, i_title_en, i_status, i_progress,
+     document_id, doc_slug, doc_title_da, doc_title_en) = row
+    extra = title = url = ""
+    if decision_id:
+        title, url = _tr(d_title_da, d_title_en, lang), path_for("strategy:decision", slug=d_slug)
+        extra = ", ".join(x for x in (d_body, d_date.strftime("%d.%m.%Y"), d_reference) if x)
+    elif initiative_id:
+        title = _tr(i_title_da, i_title_en, lang)
+        url = path_for("strategy:initiative", slug=i_slug)
+    elif document_id:
+        title = _tr(doc_title_da, doc_title_en, lang)
+        url = path_for("strategy:document", slug=doc_slug)
+    else:
+        title = "None"  # as str(None) in `_outcome_view` (the check constraint forbids it)
+    if initiative_id:
+        status = str(dict(InitiativeStatus.choices).get(i_status, i_status))
+        extra = _("%(status)s, %(progress)s %% done") % {
+            "status": status, "progress": number_format(i_progress, decimal_pos=0)}
+    kind_label = str(dict(OutcomeKind.choices).get(kind, kind))
+    return OutcomeView(kind=kind, kind_label=kind_label, title=title, url=url,
+                       explanation=explanation, change=change, at=created_at,
+                       is_example=is_example, extra=extra)
+
+
+def my_contributions(
+    *, user: Any, municipality: Municipality, after: str = "", before: str = "",
+    page_size: int = MY_PAGE_SIZE, now: dt.datetime | None = None,
+) -> MyContributionsPage:
+    """The author's contributions, a page at a time by keyset on (-created_at, -id) (index
+    `contrib_author_new`), so page 25 costs what page 1 costs; with status, deadline, answer
+    and outcomes as on the trace page (no steps).
+
+    `after`: the page following that cursor; `before`: the page preceding it. Three queries,
+    each compiled once per shape (`Prepared`): the page with its states and answers joined,
+    the municipality's statuses, the page's outcomes. Plain values throughout: building model
+    rows (a process has many translated texts) was most of the page's cost.
+    """
+    now = now or timezone.now()
+    lang = translation.get_language() or "da"
+    seek_after = _parse_cursor(after) if after else None
+    seek_before = _parse_cursor(before) if before and not seek_after else None
+    ids = {"user": user.pk, "municipality": municipality.pk}
+    if seek_before:
+        at, pk = seek_before
+        rows = _MY_ROWS.rows({"direction": "before", "limit": page_size + 1}, **ids, at=at, pk=pk)
+        has_prev, has_next = len(rows) > page_size, True
+        rows = rows[:page_size][::-1]
+    elif seek_after:
+        at, pk = seek_after
+        rows = _MY_ROWS.rows({"direction": "after", "limit": page_size + 1}, **ids, at=at, pk=pk)
+        has_prev, has_next = True, len(rows) > page_size
+        rows = rows[:page_size]
+    else:
+        rows = _MY_ROWS.rows({"direction": "first", "limit": page_size + 1}, **ids,
+                             at=dt.datetime.max.replace(tzinfo=dt.UTC))
+        has_prev, has_next = False, len(rows) > page_size
+        rows = rows[:page_size]
+    if not rows:
+        return MyContributionsPage([])
+    statuses = _STATUSES.rows(municipality=municipality.pk)
+    by_id = {sid: StatusView(_tr(da, en, lang), kind) for sid, da, en, kind, _d in statuses}
+    default_id = next((r[0] for r in statuses if r[4]), statuses[0][0] if statuses else None)
+    default = by_id.get(default_id) if default_id is not None else None
+    outcomes: dict[int, list[OutcomeView]] = defaultdict(list)
+    for o in _OUTCOMES.rows(ids=[r[0] for r in rows]):
+        outcomes[o[0]].append(_outcome_view_of_row(o, lang))
+    items = []
+    for (pk, title, is_example, created_at, p_title_da, p_title_en, days, status_id,
+         answered_at, override, answer_id, answer_text) in rows:
+        deadline = deadline_for(created_at, days, override)
+        items.append(MyContribution(
+            pk=pk, title=title, is_example=is_example, created_at=created_at,
+            process_title=_tr(p_title_da, p_title_en, lang),
+            status=by_id.get(status_id) if status_id else default, deadline=deadline,
+            is_overdue=answered_at is None and now >= deadline, answered_at=answered_at,
+            answer=answer_text if answer_id else None, outcomes=outcomes.get(pk, []),
+        ))
+    page = MyContributionsPage(items)
+    first, last = items[0], items[-1]
+    page.next_cursor = _my_cursor(last.created_at, last.pk) if has_next else ""
+    page.prev_cursor = _my_cursor(first.created_at, first.pk) if has_prev else ""
     return page
 
 
@@ -638,8 +713,8 @@ def notifications_for(
 
 
 def unread_count(*, user: Any, municipality: Municipality) -> int:
-    return Notification.objects.filter(user=user, municipality=municipality,
-                                       read_at__isnull=True).count()
+    rows = _UNREAD.rows(user=user.pk, municipality=municipality.pk)
+    return rows[0][0] if rows else 0
 
 
 def preferences_for(user: Any) -> dict[str, str]:
