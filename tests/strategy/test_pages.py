@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -60,7 +61,18 @@ def _count(client: Any, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
-    return len(ctx.captured_queries)
+    return page_queries(ctx)
+
+
+def page_queries(ctx: CaptureQueriesContext) -> int:
+    """The page's own queries: the database cache (the default in tests; Redis in production)
+    is shared state, not page data, and its writes run in savepoints."""
+    return sum(
+        1 for q in ctx.captured_queries
+        if "faelles_cache" not in q["sql"]
+        and not q["sql"].lstrip().upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT",
+                                                      "ROLLBACK TO"))
+    )
 
 
 @pytest.mark.parametrize("lang", ["da", "en"])
@@ -82,9 +94,7 @@ def test_danish_paths_are_danish(demo_data: Municipality) -> None:
     assert any(p.startswith("/soeg/") for p in paths)
 
 
-def test_query_counts_do_not_grow_with_data(
-    demo_data: Municipality, client_for: Any, django_assert_max_num_queries: Any
-) -> None:
+def test_query_counts_do_not_grow_with_data(demo_data: Municipality, client_for: Any) -> None:
     client = client_for(None)
     urls = [path(name, kwargs, lang) for name, kwargs in PAGE_TYPES for lang in ("da", "en")]
     urls += [
@@ -94,9 +104,7 @@ def test_query_counts_do_not_grow_with_data(
     small = {url: _count(client, url) for url in urls}
     _grow(demo_data)
     for url in urls:
-        with django_assert_max_num_queries(small[url]):
-            response = client.get(url)
-        assert response.status_code == 200
+        assert _count(client, url) <= small[url], url
     # A fixed ceiling, so a page cannot quietly become expensive.
     assert max(small.values()) <= 10, small
 
@@ -146,21 +154,24 @@ def test_sdg_goal_page_shows_both_languages_and_local_links(
 
 @pytest.mark.parametrize("lang", ["da", "en"])
 def test_front_page_and_sdg_pages_have_pinned_query_counts(
-    demo_data: Municipality, client_for: Any, django_assert_num_queries: Any, lang: str
+    demo_data: Municipality, client_for: Any, lang: str
 ) -> None:
     """Issue 9 keeps these pages at about 10 ms: their queries are pinned, not only bounded.
-    Front page: vision, pillars, focus SDGs, decisions, milestones, initiatives, two counts.
-    SDG overview: goal links, initiative links, focus SDGs (one query with the vision), SDGs.
-    SDG goal page: SDG, focus SDGs, targets, indicators, goal links, initiative links."""
+    Their content is a cached fragment: with it cached they read nothing from the database;
+    with an empty cache they run a fixed set of queries:
+    front page: vision, pillars, focus SDGs, decisions, milestones, initiatives, both counts;
+    SDG overview: goal links, initiative links, focus SDGs (one query with the vision), SDGs;
+    SDG goal page: SDG, its focus (with the vision), targets, indicators, goal links,
+    initiative links."""
     client = client_for(None)
-    pages = {path("strategy:home", {}, lang): 8, path("sdg:overview", {}, lang): 4,
+    pages = {path("strategy:home", {}, lang): 7, path("sdg:overview", {}, lang): 4,
              path("sdg:goal", {"number": 11}, lang): 6}
     _grow(demo_data, 5)
     for url, queries in pages.items():
-        client.get(url)
-        with django_assert_num_queries(queries):
-            response = client.get(url)
-        assert response.status_code == 200
+        client.get(url)  # per-process caches (tenancy, links, compiled queries)
+        cache.clear()
+        assert _count(client, url) == queries, url
+        assert _count(client, url) == 0, url
     # The activity list reads plain rows: titles in the page's language, links to the items.
     html = client.get(path("strategy:home", {}, lang)).content.decode()
     assert ("Indsats 9" if lang == "da" else "Ini 9") in html

@@ -98,4 +98,12 @@ def sdg_catalogue_load(*, apps: Any = None) -> LoadResult:
         i.code: {"repeat_of_id": indicator_pk[i.repeat_of] if i.repeat_of else None}
         for i in indicators
     }, result)
+    if apps is None and result.changed:
+        # Bulk writes send no signals: every page showing the catalogue is stale now (a data
+        # migration runs before any page was cached). Again after commit, so a page computed
+        # from the old rows while this transaction ran is not kept.
+        from faelles.core import pagecache
+
+        pagecache.bump_all()
+        transaction.on_commit(pagecache.bump_all)
     return result

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet, Subquery
+from django.db.models import Count, Prefetch, QuerySet, Subquery
 from django.utils import translation
 
 from faelles.accounts.models import Organisation
@@ -27,6 +27,7 @@ from faelles.strategy.models import (
     StrategyDocument,
     Vision,
 )
+from faelles.strategy.prepared import Prepared
 
 
 def published(qs: QuerySet, *, include_unpublished: bool = False) -> QuerySet:
@@ -87,35 +88,47 @@ class HomeVision:
     focus: list[HomeFocus] = field(default_factory=list)
 
 
-def home_vision(municipality: Municipality) -> HomeVision | None:
+# Plain values through queries compiled once (`Prepared`): building translated model rows and
+# querysets was most of the front page's cost, not the SQL.
+_VISION = Prepared(lambda m: QuerySet(Vision).filter(municipality_id=m, is_published=True)
+                   .order_by(*Vision._meta.ordering)
+                   .values_list("id", "title_da", "title_en", "text_da", "text_en",
+                                "period_start", "period_end", "source_url", "is_example")[:1],
+                   int)
+_VISION_PILLARS = Prepared(lambda v: QuerySet(Pillar).filter(vision_id=v, is_published=True)
+                           .order_by(*Pillar._meta.ordering)
+                           .values_list("slug", "title_da", "title_en", "summary_da",
+                                        "summary_en", "is_example"), int)
+_VISION_FOCUS = Prepared(lambda v: QuerySet(FocusSDG).filter(vision_id=v)
+                         .order_by(*FocusSDG._meta.ordering)
+                         .values_list("keywords_da", "keywords_en", "sdg_id", "sdg__number",
+                                      "sdg__short_title_da", "sdg__short_title_en"), int)
+
+
+def home_vision(municipality: Municipality | int) -> HomeVision | None:
     """The current vision as the front page shows it, with its published pillars and focus
-    SDGs (3 queries of plain values: building translated model rows with two prefetches was a
-    third of the page's cost)."""
-    row = (published(Vision.objects.filter(municipality=municipality))
-           .values_list("id", "title_da", "title_en", "text_da", "text_en", "period_start",
-                        "period_end", "source_url", "is_example").first())
+    SDGs (3 queries of plain values)."""
+    row = _VISION.first(_pk(municipality))
     if row is None:
         return None
     vid, t_da, t_en, x_da, x_en, start, end, source, example = row
     vision = HomeVision(_title(t_da, t_en), _title(x_da, x_en), start, end, source, example)
-    pillars = (published(Pillar.objects.filter(vision_id=vid)).order_by(*Pillar._meta.ordering)
-               .values_list("slug", "title_da", "title_en", "summary_da", "summary_en",
-                            "is_example"))
     vision.pillars = [
         HomePillar(_title(t_da, t_en), _title(s_da or "", s_en or ""),
                    path_for("strategy:pillar", slug=slug), example)
-        for slug, t_da, t_en, s_da, s_en, example in pillars
+        for slug, t_da, t_en, s_da, s_en, example in _VISION_PILLARS.rows(vid)
     ]
-    focus = (FocusSDG.objects.filter(vision_id=vid).order_by(*FocusSDG._meta.ordering)
-             .values_list("keywords_da", "keywords_en", "sdg_id", "sdg__number",
-                          "sdg__short_title_da", "sdg__short_title_en"))
-    for k_da, k_en, sdg_id, number, s_da, s_en in focus:
+    for k_da, k_en, sdg_id, number, s_da, s_en in _VISION_FOCUS.rows(vid):
         keywords = _title(k_da or "", k_en or "")
         vision.focus.append(HomeFocus(
             SdgGoal(id=sdg_id, number=number, short_title_da=s_da, short_title_en=s_en),
             [k.strip() for k in keywords.split(",") if k.strip()],
         ))
     return vision
+
+
+def _pk(obj: Any) -> int:
+    return obj if isinstance(obj, int) else obj.pk
 
 
 @dataclass
@@ -125,6 +138,7 @@ class Activity:
     title: str
     url: str
     is_example: bool = False
+    date_text: str = ""  # filled by the view, in the page's language
 
 
 def _title(da: str, en: str) -> str:
@@ -134,47 +148,57 @@ def _title(da: str, en: str) -> str:
     return da or en
 
 
-def latest_activity(municipality: Municipality, *, limit: int = 6) -> list[Activity]:
+ACTIVITY_LIMIT = 6
+_DECISIONS = Prepared(lambda m: QuerySet(Decision).filter(municipality_id=m, is_published=True)
+                      .order_by(*Decision._meta.ordering)
+                      .values_list("date", "slug", "title_da", "title_en", "is_example")
+                      [:ACTIVITY_LIMIT], int)
+_MILESTONES = Prepared(lambda m: QuerySet(Milestone).filter(
+    municipality_id=m, completed_on__isnull=False, initiative__is_published=True,
+).order_by("-completed_on").values_list(
+    "completed_on", "title_da", "title_en", "initiative__slug", "initiative__title_da",
+    "initiative__title_en", "initiative__is_example")[:ACTIVITY_LIMIT], int)
+_CHANGED_INITIATIVES = Prepared(lambda m: QuerySet(Initiative).filter(
+    municipality_id=m, is_published=True,
+).order_by("-updated_at").values_list(
+    "updated_at", "slug", "title_da", "title_en", "is_example")[:ACTIVITY_LIMIT], int)
+
+
+def latest_activity(municipality: Municipality | int) -> list[Activity]:
     """Recent decisions, reached milestones and changed initiatives, newest first (3 queries).
 
-    Plain value rows, not model instances: the front page shows a date, a title and a link, and
-    building (translated) model rows was most of this function's cost."""
+    Plain value rows, not model instances: the front page shows a date, a title and a link."""
+    mid = _pk(municipality)
     items: list[Activity] = []
-    decisions = published(Decision.objects.filter(municipality=municipality)).values_list(
-        "date", "slug", "title_da", "title_en", "is_example")
-    for date, slug, da, en, example in decisions[:limit]:
+    for date, slug, da, en, example in _DECISIONS.rows(mid):
         items.append(Activity(date, "decision", _title(da, en),
                               path_for("strategy:decision", slug=slug), example))
-    milestones = (
-        Milestone.objects.filter(
-            municipality=municipality, completed_on__isnull=False,
-            initiative__is_published=True,
-        )
-        .order_by("-completed_on")
-        .values_list("completed_on", "title_da", "title_en", "initiative__slug",
-                     "initiative__title_da", "initiative__title_en", "initiative__is_example")
-    )
-    for date, da, en, slug, i_da, i_en, example in milestones[:limit]:
+    for date, da, en, slug, i_da, i_en, example in _MILESTONES.rows(mid):
         items.append(Activity(
             date, "milestone", f"{_title(i_da, i_en)}: {_title(da, en)}",
             path_for("strategy:initiative", slug=slug) + "#milestones", example,
         ))
-    initiatives = (published(Initiative.objects.filter(municipality=municipality))
-                   .order_by("-updated_at")
-                   .values_list("updated_at", "slug", "title_da", "title_en", "is_example"))
-    for updated, slug, da, en, example in initiatives[:limit]:
+    for updated, slug, da, en, example in _CHANGED_INITIATIVES.rows(mid):
         items.append(Activity(updated.date(), "initiative", _title(da, en),
                               path_for("strategy:initiative", slug=slug), example))
     items.sort(key=lambda a: a.date, reverse=True)
-    return items[:limit]
+    return items[:ACTIVITY_LIMIT]
 
 
-def strategy_counts(municipality: Municipality) -> dict[str, int]:
-    """How many goals and initiatives are published (2 queries)."""
-    return {
-        "goals": published(Goal.objects.filter(municipality=municipality)).count(),
-        "initiatives": published(Initiative.objects.filter(municipality=municipality)).count(),
-    }
+def _count_of(model: type, m: int) -> Subquery:
+    return Subquery(QuerySet(model).filter(municipality_id=m, is_published=True).order_by()
+                    .values("municipality_id").annotate(n=Count("id")).values("n"))
+
+
+_COUNTS = Prepared(lambda m: QuerySet(Municipality).filter(pk=m).values_list(
+    _count_of(Goal, m), _count_of(Initiative, m)), int)
+
+
+def strategy_counts(municipality: Municipality | int) -> dict[str, int]:
+    """How many goals and initiatives are published (1 query)."""
+    row = _COUNTS.first(_pk(municipality))
+    goals, initiatives = row if row else (0, 0)
+    return {"goals": goals or 0, "initiatives": initiatives or 0}
 
 
 # ---------------------------------------------------------------------------- pillars / goals
@@ -301,44 +325,65 @@ def decision_page(decision: Decision) -> dict[str, Any]:
 # ---------------------------------------------------------------------------- SDGs
 
 
-def sdg_counts(municipality: Municipality) -> dict[int, dict[str, int]]:
+_SDG_GOAL_PAIRS = Prepared(lambda m: QuerySet(Goal.sdg_targets.through).filter(
+    goal__municipality_id=m, goal__is_published=True,
+).values_list("target__goal__number", "goal_id").distinct(), int)
+_SDG_INITIATIVE_PAIRS = Prepared(lambda m: QuerySet(Initiative.goals.through).filter(
+    initiative__municipality_id=m, initiative__is_published=True, goal__is_published=True,
+).exclude(goal__sdg_targets__isnull=True)
+    .values_list("goal__sdg_targets__goal__number", "initiative_id").distinct(), int)
+
+
+def sdg_counts(municipality: Municipality | int) -> dict[int, dict[str, int]]:
     """Per SDG number: published local goals and initiatives linked to its targets.
 
     One aggregate query each, never one per tile. Initiatives relate to SDGs through their goals.
     """
+    mid = _pk(municipality)
     counts: dict[int, dict[str, int]] = defaultdict(lambda: {"goals": 0, "initiatives": 0})
-    goal_pairs = (
-        Goal.sdg_targets.through.objects.filter(
-            goal__municipality=municipality, goal__is_published=True
-        )
-        .values_list("target__goal__number", "goal_id")
-        .distinct()
-    )
-    for number, _goal in goal_pairs:
+    for number, _goal in _SDG_GOAL_PAIRS.rows(mid):
         counts[number]["goals"] += 1
-    initiative_pairs = (
-        Initiative.goals.through.objects.filter(
-            initiative__municipality=municipality, initiative__is_published=True,
-            goal__is_published=True,
-        )
-        .values_list("goal__sdg_targets__goal__number", "initiative_id")
-        .exclude(goal__sdg_targets__isnull=True)
-        .distinct()
-    )
-    for number, _initiative in initiative_pairs:
+    for number, _initiative in _SDG_INITIATIVE_PAIRS.rows(mid):
         counts[number]["initiatives"] += 1
     return dict(counts)
 
 
-def focus_sdgs(municipality: Municipality) -> dict[int, FocusSDG]:
-    """The current vision's focus SDGs by number (1 query; only the fields SDG pages show)."""
-    vision = published(Vision.objects.filter(municipality=municipality)).values("id")[:1]
-    focus = FocusSDG.objects.filter(vision_id=Subquery(vision)).select_related("sdg").only(
-        "id", "municipality_id", "vision_id", "sdg_id", "keywords_da", "keywords_en",
-        "text_da", "text_en", "order", "sdg__id", "sdg__number", "sdg__short_title_da",
-        "sdg__short_title_en",
-    )
-    return {f.sdg.number: f for f in focus}
+def _current_vision(m: int) -> Subquery:
+    return Subquery(QuerySet(Vision).filter(municipality_id=m, is_published=True)
+                    .order_by(*Vision._meta.ordering).values("id")[:1])
+
+
+_FOCUS_NUMBERS = Prepared(lambda m: QuerySet(FocusSDG).filter(vision_id=_current_vision(m))
+                          .values_list("sdg__number", flat=True), int)
+
+
+def focus_numbers(municipality: Municipality | int) -> set[int]:
+    """The SDG numbers the current vision puts first (1 query)."""
+    return {n for (n,) in _FOCUS_NUMBERS.rows(_pk(municipality))}
+
+
+@dataclass
+class FocusText:
+    """A focus SDG as its SDG page shows it, in the page's language."""
+
+    keyword_list: list[str]
+    text: str
+
+
+_FOCUS_ON = Prepared(lambda m, n: QuerySet(FocusSDG).filter(
+    vision_id=_current_vision(m), sdg__number=n,
+).values_list("keywords_da", "keywords_en", "text_da", "text_en")[:1], int, int)
+
+
+def focus_on(municipality: Municipality | int, number: int) -> FocusText | None:
+    """The current vision's focus on SDG `number`, if it is a focus goal (1 query)."""
+    row = _FOCUS_ON.first(_pk(municipality), number)
+    if row is None:
+        return None
+    k_da, k_en, t_da, t_en = row
+    keywords = _title(k_da or "", k_en or "")
+    return FocusText([k.strip() for k in keywords.split(",") if k.strip()],
+                     _title(t_da or "", t_en or ""))
 
 
 @dataclass
@@ -376,43 +421,49 @@ class TargetRow:
     initiatives: list[LocalLink] = field(default_factory=list)
 
 
-def sdg_goal_page(municipality: Municipality, sdg: SdgGoal) -> dict[str, Any]:
-    """Targets (with current indicators) and the local goals and initiatives on each (4 queries).
-    """
-    # Plain values throughout: building translated model rows (and the prefetch) cost twice as
-    # much as the queries.
+_TARGETS = Prepared(lambda n: QuerySet(SdgTarget).filter(goal__number=n)
+                    .order_by("sort_key", "id").values_list("id", "code", "title_da", "title_en"),
+                    int)
+_TARGET_INDICATORS = Prepared(lambda n: QuerySet(SdgIndicator).filter(
+    target__goal__number=n, is_current=True,
+).order_by("target__sort_key", "sort_key", "id").values_list(
+    "target_id", "code", "title_da", "title_en", "repeat_of_id"), int)
+_TARGET_GOALS = Prepared(lambda m, n: QuerySet(Goal.sdg_targets.through).filter(
+    target__goal__number=n, goal__municipality_id=m, goal__is_published=True,
+).values_list("goal_id", "target_id", "goal__slug", "goal__title_da", "goal__title_en",
+              "goal__is_example"), int, int)
+# The initiatives of those same goals (published, of this municipality, on a target of the SDG):
+# one fixed-shape query, not an IN list of the goals found.
+_TARGET_INITIATIVES = Prepared(lambda m, n: QuerySet(Initiative.goals.through).filter(
+    goal__municipality_id=m, goal__is_published=True, goal__sdg_targets__goal__number=n,
+    initiative__is_published=True,
+).order_by("initiative__title_da").values_list(
+    "goal_id", "initiative_id", "initiative__slug", "initiative__title_da",
+    "initiative__title_en", "initiative__is_example").distinct(), int, int)
+
+
+def sdg_goal_page(municipality: Municipality | int, number: int) -> dict[str, Any]:
+    """Targets (with current indicators) and the local goals and initiatives on each (4 queries,
+    plain values: building translated model rows and the prefetch cost twice the queries)."""
+    mid = _pk(municipality)
     targets = [
         CatalogueTarget(pk, code, _title(da, en), da, en)
-        for pk, code, da, en in SdgTarget.objects.filter(goal=sdg)
-        .order_by("sort_key", "id").values_list("id", "code", "title_da", "title_en")
+        for pk, code, da, en in _TARGETS.rows(number)
     ]
     by_pk = {t.pk: t for t in targets}
-    indicators = (SdgIndicator.objects.filter(target__goal=sdg, is_current=True)
-                  .order_by("target__sort_key", "sort_key", "id")
-                  .values_list("target_id", "code", "title_da", "title_en", "repeat_of_id"))
-    for target_id, code, da, en, repeat_of_id in indicators:
+    for target_id, code, da, en, repeat_of_id in _TARGET_INDICATORS.rows(number):
         by_pk[target_id].indicators.append(CatalogueIndicator(code, _title(da, en), repeat_of_id))
     rows = {t.pk: TargetRow(t) for t in targets}
-    links = Goal.sdg_targets.through.objects.filter(
-        target__goal=sdg, goal__municipality=municipality, goal__is_published=True
-    ).values_list("goal_id", "target_id", "goal__slug", "goal__title_da", "goal__title_en",
-                  "goal__is_example")
     goal_targets: dict[int, list[int]] = defaultdict(list)
-    for goal_id, target_id, slug, da, en, example in links:
+    for goal_id, target_id, slug, da, en, example in _TARGET_GOALS.rows(mid, number):
         rows[target_id].goals.append(
             LocalLink(_title(da, en), path_for("strategy:goal", slug=slug), example))
         goal_targets[goal_id].append(target_id)
     if goal_targets:
-        initiative_links = (
-            Initiative.goals.through.objects.filter(
-                goal_id__in=list(goal_targets), initiative__is_published=True
-            )
-            .order_by("initiative__title_da")
-            .values_list("goal_id", "initiative_id", "initiative__slug", "initiative__title_da",
-                         "initiative__title_en", "initiative__is_example")
-        )
         seen: set[tuple[int, int]] = set()
-        for goal_id, initiative_id, slug, da, en, example in initiative_links:
+        for goal_id, initiative_id, slug, da, en, example in _TARGET_INITIATIVES.rows(
+            mid, number
+        ):
             for target_id in goal_targets[goal_id]:
                 if (target_id, initiative_id) not in seen:
                     seen.add((target_id, initiative_id))

@@ -6,11 +6,15 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from markupsafe import Markup
 
+from faelles.core import pagecache
 from faelles.core.access import access_object
+from faelles.core.formatting import DateFormatter
 from faelles.core.tenancy import request_municipality
 from faelles.feedback.selectors import shaped_by
 from faelles.indicators.charts import Bar, ChartLabels, bar_chart
@@ -30,13 +34,38 @@ from faelles.strategy.models import (
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     municipality = request_municipality(request)
-    vision = selectors.home_vision(municipality)
-    focus_tiles = [(f, tile_for(f.sdg)) for f in vision.focus] if vision else []
+    lang = _lang()
+    # Everything in the front page's content follows from the municipality's published content
+    # (and the SDG catalogue's short titles): cached until either changes (pagecache.fragment).
+    title, body = pagecache.fragment(
+        f"strategy:home:{municipality.pk}:{lang}", municipality.pk,
+        lambda: _home_body(municipality.pk),
+    )
+    # Our own autoescaped template output, cached as a plain string.
     return render(request, "strategy/home.html", {
-        "vision": vision, "focus_tiles": focus_tiles,
-        "activity": selectors.latest_activity(municipality),
-        "counts": selectors.strategy_counts(municipality),
+        "title": title, "body": Markup(body),  # noqa: S704
     })
+
+
+def _lang() -> str:
+    return "en" if (translation.get_language() or "da").startswith("en") else "da"
+
+
+def _home_body(municipality_id: int) -> tuple[str | None, str]:
+    vision = selectors.home_vision(municipality_id)
+    activity = selectors.latest_activity(municipality_id)
+    date = DateFormatter()
+    for item in activity:
+        item.date_text = date(item.date)
+    body = render_to_string("strategy/_home_body.html", {
+        "vision": vision,
+        "focus_tiles": [(f, tile_for(f.sdg)) for f in vision.focus] if vision else [],
+        "activity": activity,
+        "kind_labels": {"decision": _("Decision"), "milestone": _("Milestone reached"),
+                        "initiative": _("Initiative updated")},
+        "counts": selectors.strategy_counts(municipality_id),
+    })
+    return (vision.title if vision else None), body
 
 
 @require_GET
