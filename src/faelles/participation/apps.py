@@ -13,3 +13,15 @@ class ParticipationConfig(AppConfig):
 
         nav.register(40, "participation:processes", _("Take part"), "/deltag/")
         searchable.register_all()
+
+        # Cached comment threads show their authors' names: a rename or a deleted account
+        # must invalidate them (writes to the account are no municipality's content).
+        from django.conf import settings
+        from django.db.models.signals import post_save, pre_delete
+
+        from faelles.participation import services
+
+        post_save.connect(services.user_saved, sender=settings.AUTH_USER_MODEL,
+                          dispatch_uid="participation_user_saved")
+        pre_delete.connect(services.user_deleting, sender=settings.AUTH_USER_MODEL,
+                           dispatch_uid="participation_user_deleting")

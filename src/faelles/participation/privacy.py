@@ -136,7 +136,12 @@ def erase(user: Any, *, actor: Any) -> None:
         mine.update(**changes)
     Comment = _model("Comment")
     if Comment is not None:
+        from faelles.participation.services import bump_municipalities, comment_municipalities
+
+        # An update sends no signal: cached threads that show the name are invalidated here.
+        municipalities = comment_municipalities(user=user)
         Comment.objects.filter(author=user).update(author=None)
+        bump_municipalities(municipalities)
     Registration = _model("Registration")
     if Registration is not None:
         _give_up_places(user, Registration)

@@ -744,10 +744,22 @@ def comment_tree(*, contribution: Contribution) -> list[CommentNode]:
     return _tree(_thread_comments(Comment.objects.filter(contribution=contribution)))
 
 
+@dataclass(frozen=True, slots=True)
+class TargetTag:
+    """An SDG target as a tag: its code and the link the Target model would give (plain values,
+    so a cached page part can hold it)."""
+
+    code: str
+    url: str
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
 @dataclass(frozen=True)
 class Tags:
     pillars: list[str]
-    sdg_targets: list[Any]
+    sdg_targets: list[TargetTag]
 
 
 def contribution_tags(*, contribution: Contribution) -> Tags:
@@ -766,7 +778,7 @@ def contribution_tags(*, contribution: Contribution) -> Tags:
     codes = (Contribution.sdg_targets.through.objects.filter(contribution_id=contribution.pk)
              .order_by("target__goal__number", "target__sort_key")
              .values_list("target__code", flat=True))
-    return Tags(pillars, [Target(code=code) for code in codes])
+    return Tags(pillars, [TargetTag(code, Target(code=code).get_absolute_url()) for code in codes])
 
 
 def _tree(comments: list[Comment]) -> list[CommentNode]:

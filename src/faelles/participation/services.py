@@ -791,3 +791,50 @@ def moderation_dismiss(*, moderator: User, report: Report, reason: str = "") -> 
         audit_log(actor=moderator, action="dismiss_report", obj=report, before=before,
                   after=snapshot(report), reason=reason)
     return report
+
+
+# -- Cached page parts -------------------------------------------------------------------------
+
+
+def comment_municipalities(*, user: Any) -> set[int]:
+    """The municipalities where `user` has comments (their name shows in cached threads)."""
+    return set(Comment.objects.filter(author=user).order_by()
+               .values_list("municipality_id", flat=True).distinct())
+
+
+def bump_municipalities(ids: Iterable[int]) -> None:
+    """Invalidate the cached pages and parts of these municipalities, now and once more when
+    the transaction commits (a page cached in between would otherwise keep the old text)."""
+    from faelles.core import pagecache
+
+    ids = sorted(set(ids))
+    if not ids:
+        return
+
+    def bump() -> None:
+        for mid in ids:
+            pagecache.bump(mid)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+def bump_for_user(*, user: Any) -> None:
+    """A user's name changed (or the account went): cached comment threads show it, and
+    writes to the account send no signal of a municipality's content."""
+    bump_municipalities(comment_municipalities(user=user))
+
+
+def user_saved(sender: Any, instance: Any, created: bool = False,
+               update_fields: Any = None, **kwargs: Any) -> None:
+    """post_save of the user model: only a save that may change the name (not a login's
+    `last_login`) invalidates the threads the user wrote in."""
+    if created or (update_fields is not None and "name" not in update_fields):
+        return
+    bump_for_user(user=instance)
+
+
+def user_deleting(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """pre_delete of the user model: the comments lose their author by SET_NULL, an update
+    without signals; find their municipalities while the rows still name the user."""
+    bump_for_user(user=instance)

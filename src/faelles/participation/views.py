@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -108,6 +109,113 @@ def _thread_context(request: HttpRequest, threads: list[Any]) -> dict[str, Any]:
             stack.extend(node.replies)
     return {"fmt_date": DateFormatter(), "csrf_field": csrf_input(request),
             "editable_comments": editable, "signed_in": user.is_authenticated}
+
+
+# Stands for the CSRF field while a thread is rendered for the cache: the cached pieces are split
+# at it and joined with the visitor's own field. Random per process, so no comment text can
+# contain it.
+_CSRF_MARK = f"\x00csrf-{secrets.token_hex(12)}\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class _OwnComment:
+    """What the edit rule reads of a comment (author, age, hidden)."""
+
+    pk: int
+    author_id: int
+    created_at: dt.datetime
+    is_hidden: bool
+
+
+@dataclass(slots=True)
+class ThreadPart:
+    """The comment thread of a contribution page as HTML pieces (to be joined with the
+    visitor's CSRF field), who wrote which comment (for the edit rule), and the tags."""
+
+    pieces: list[str]
+    by_author: dict[int, list[tuple[int, dt.datetime, bool]]]
+    tags: selectors.Tags
+    count: int
+
+
+def _render_thread(contribution: Contribution, threads: list[Any], *, may_comment: bool,
+                   signed_in: bool, editable: set[int], csrf: str) -> str:
+    from django.template import engines
+    from markupsafe import Markup
+
+    template = engines["jinja2"].env.get_template("participation/_thread.html")
+    return template.render({
+        "c": contribution, "comments": threads, "may_comment": may_comment,
+        "signed_in": signed_in, "editable_comments": editable,
+        "csrf_field": Markup(csrf), "fmt_date": DateFormatter(),  # noqa: S704 - our own field
+    })
+
+
+def _load_thread(contribution: Contribution, threads: list[Any], *, may_comment: bool,
+                 signed_in: bool) -> ThreadPart:
+    """The thread as every visitor with these two flags sees it, before their own parts (the
+    CSRF field; edit links, which only the author gets, see _thread_part)."""
+    by_author: dict[int, list[tuple[int, dt.datetime, bool]]] = {}
+    stack, count = list(threads), 0
+    while stack:
+        node = stack.pop()
+        cm = node.comment
+        count += 1
+        if cm.author_id:
+            by_author.setdefault(cm.author_id, []).append((cm.pk, cm.created_at, cm.is_hidden))
+        stack.extend(node.replies)
+    html = _render_thread(contribution, threads, may_comment=may_comment, signed_in=signed_in,
+                          editable=set(), csrf=_CSRF_MARK)
+    return ThreadPart(html.split(_CSRF_MARK), by_author,
+                      selectors.contribution_tags(contribution=contribution), count)
+
+
+def _thread_part(request: HttpRequest, contribution: Contribution, *,
+                 may_comment: bool) -> tuple[Any, selectors.Tags, bool]:
+    """The contribution's comment thread (HTML) and tags, cached per contribution, language
+    and the two things that change its markup for everyone alike (reply forms; report links
+    for signed-in visitors) until the municipality's content changes (a new, edited or hidden
+    comment, a changed contribution, tag or pillar, a renamed author: see
+    `faelles.core.pagecache` and `services.bump_for_user`).
+
+    What belongs to one visitor is never cached: the CSRF field is joined in per request, and a
+    visitor with comments they may still edit (the edit rule, asked per request from the cached
+    authors and ages) gets the thread rendered fresh with their edit links."""
+    from django.template.backends.utils import csrf_input
+    from markupsafe import Markup
+
+    from faelles.core import pagecache
+
+    user = request.user
+    signed_in = bool(user.is_authenticated)
+    lang = translation.get_language() or "da"
+    mid = contribution.municipality_id
+    loaded: list[Any] = []
+
+    def load() -> ThreadPart:
+        loaded.append(selectors.comment_tree(contribution=contribution))
+        return _load_thread(contribution, loaded[0], may_comment=may_comment,
+                            signed_in=signed_in)
+
+    part = pagecache.fragment(
+        f"participation:thread:{contribution.pk}:{lang}:{int(may_comment)}:{int(signed_in)}",
+        mid, load,
+    )
+    csrf = csrf_input(request) if may_comment else ""
+    editable: set[int] = set()
+    if signed_in:
+        for pk, created_at, hidden in part.by_author.get(user.pk, ()):
+            if can(user, "participation.edit_comment", _OwnComment(pk, user.pk, created_at,
+                                                                    hidden)):
+                editable.add(pk)
+    if editable:
+        threads = loaded[0] if loaded else selectors.comment_tree(contribution=contribution)
+        html = _render_thread(contribution, threads,
+                              may_comment=may_comment, signed_in=signed_in, editable=editable,
+                              csrf=csrf)
+    else:
+        html = csrf.join(part.pieces)
+    return Markup(html), part.tags, part.count > 0  # noqa: S704 - rendered with autoescape
 
 
 def _abilities(request: HttpRequest, process: Any) -> dict[str, bool]:
@@ -295,19 +403,18 @@ def _contribution_page(request: HttpRequest, contribution: Contribution, comment
                        status: int = 200) -> HttpResponse:
     """The contribution page; also shown again, with the typed comment, after a failed comment."""
     user = request.user
-    comments = selectors.comment_tree(contribution=contribution)
+    may_comment = can(user, "participation.comment_contribution", contribution)
+    thread, tags, has_comments = _thread_part(request, contribution, may_comment=may_comment)
     return render(request, "participation/contribution_detail.html", {
         "c": contribution, "process": contribution.process,
         "attachment_label": attachment_label(contribution) if contribution.attachment else "",
-        **_thread_context(request, comments),
         # What the contribution led to (the feedback loop), and whether the visitor follows it.
         "trace": contribution_trace(contribution) if contribution.is_public else None,
         "following": is_following(user=user, target=contribution),
-        "comments": comments,
-        "tags": selectors.contribution_tags(contribution=contribution),
+        "thread": thread, "has_comments": has_comments, "tags": tags,
         "supported": selectors.user_supports(user=user, contribution=contribution),
         "may_support": can(user, "participation.support_contribution", contribution),
-        "may_comment": can(user, "participation.comment_contribution", contribution),
+        "may_comment": may_comment,
         "may_edit": can(user, "participation.change_contribution", contribution),
         "may_withdraw": can(user, "participation.withdraw_contribution", contribution),
         "may_moderate": can(user, "participation.moderate_contribution", contribution),
