@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -128,15 +129,52 @@ def _indicator(request: HttpRequest, slug: str) -> Indicator:
 
 @require_GET
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
-    indicator = _indicator(request, slug)
+    municipality = request_municipality(request)
     lang = _lang()
+    page = None
+    if not request.GET:
+        # The plain page (no breakdown chosen) of a published indicator is the same for every
+        # visitor: cached until the municipality's content changes (imports and recomputes
+        # bump it, see services). Chosen breakdowns and unpublished indicators (editors only)
+        # are computed per request below.
+        licence = zlib.crc32(municipality.data_licence.encode())
+        page = pagecache.fragment(
+            f"indicators:detail:{municipality.pk}:{lang}:{licence}:{slug}", municipality.pk,
+            lambda: _public_detail(request, municipality, slug, lang),
+        )
+    if page is None:
+        indicator = _indicator(request, slug)
+        page = (indicator.title, _detail_body(request, indicator, municipality, lang))
+    title, body = page
+    return render(request, "indicators/detail.html", {
+        "title": title, "body": Markup(body),  # noqa: S704
+    })
+
+
+def _public_detail(
+    request: HttpRequest, municipality: Any, slug: str, lang: str
+) -> tuple[str, str] | None:
+    indicator = (
+        Indicator.objects.select_related(
+            "goal", "goal__pillar", "sdg_indicator", "sdg_indicator__target"
+        ).filter(municipality=municipality, slug=slug, is_published=True).first()
+    )
+    if indicator is None:  # not found, or for editors only: the access check decides
+        return None
+    return indicator.title, _detail_body(request, indicator, municipality, lang)
+
+
+def _detail_body(request: HttpRequest, indicator: Indicator, municipality: Any, lang: str) -> str:
+    """The page's content: nothing in it depends on the visitor, only on the data and on the
+    query string's choice of breakdown."""
     data = _data_for(indicator, request)
     selection = presenters.select(data, request.GET)
     headline = data.assessments.get("")
     latest_retrieved = max((r.retrieved_at for r in selection.rows), default=None)
     sources = list(dict.fromkeys(r.source for r in selection.rows if r.source))
     query = selection.query()
-    return render(request, "indicators/detail.html", {
+    return render_to_string("indicators/_detail_body.html", {
+        "municipality": municipality,
         "indicator": indicator,
         "data": data,
         "selection": selection,
