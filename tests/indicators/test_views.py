@@ -285,3 +285,59 @@ def test_cached_pages_follow_new_data_and_statuses(
     client.get("/en/data/co2/")
     indicator_recompute(indicator=co2)  # ...until the recompute, which bumps again
     assert client.get("/en/data/co2/").headers.get("X-Page-Cache") == "miss"
+
+
+def _own_queries(client: Any, url: str) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    return (len([q for q in ctx.captured_queries
+                 if "faelles_cache" not in q["sql"] and "SAVEPOINT" not in q["sql"]]),
+            response.content.decode() if response.status_code == 200 else str(response.status_code))
+
+
+def test_detail_content_cache_follows_every_change(
+    client_for: Callable[..., Any], co2: Indicator, make_user: Callable[..., Any],
+) -> None:
+    """The indicator page's cached content is never stale: a new observation (with its
+    recompute), an edit of the indicator or its goal, the licence and publishing show on the
+    next request; the language is part of the key; a breakdown is never served from it."""
+    from faelles.indicators.services import observation_set
+
+    client = client_for(None)
+    client.get("/data/co2/")
+    client.get("/en/data/co2/")
+    queries, html = _own_queries(client, "/data/co2/")
+    assert queries == 0 and "CO2-udledning" in html
+    queries, html = _own_queries(client, "/en/data/co2/")
+    assert queries == 0 and "CO2 emissions" in html and "CO2-udledning" not in html
+
+    observation_set(indicator=co2, period="2021", value=42.0, source="Ny kilde")
+    html = client.get("/data/co2/").content.decode()
+    assert "Ny kilde" in html and "2021" in html
+    assert Assessment.objects.get(indicator=co2, series_key="").receipt["latest_year"] == 2021
+
+    co2.title_da = "Udledning af CO2 (rettet)"
+    co2.save()
+    assert "Udledning af CO2 (rettet)" in client.get("/data/co2/").content.decode()
+    co2.goal.title_da = "Et omdøbt mål"
+    co2.goal.save()
+    assert "Et omdøbt mål" in client.get("/data/co2/").content.decode()
+
+    municipality = co2.municipality
+    municipality.data_licence = "CC0 1.0"
+    municipality.save()  # not municipal content, so the licence is part of the key
+    from faelles.core.tenancy import clear_host_cache
+
+    clear_host_cache()
+    assert "CC0 1.0" in client.get("/data/co2/").content.decode()
+
+    # A breakdown is computed per request, never served from the plain page's content.
+    html = client.get("/data/co2/", {"Bydel": "Område 1"}).content.decode()
+    assert 'value="Område 1" selected' in html
+
+    co2.is_published = False
+    co2.save()
+    assert client.get("/data/co2/").status_code == 404
+    editor = make_user(roles=("editor",), municipality=municipality)
+    assert client_for(editor).get("/data/co2/").status_code == 200
+    assert client.get("/data/co2/").status_code == 404  # the editor's visit cached nothing
