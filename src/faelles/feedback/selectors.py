@@ -706,10 +706,32 @@ def politician_overview(*, municipality: Municipality) -> tuple[list[ProcessOver
 
 # --- notifications ----------------------------------------------------------------------------
 
+@dataclass(slots=True)
+class NotificationItem:
+    """A notification as the page lists it: the subject in the page's language, the stored
+    (Danish) path."""
+
+    pk: int
+    subject: str
+    url: str
+    read_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+_NOTIFICATIONS = Prepared(lambda *, limit, user, municipality: Notification.objects.filter(
+    user_id=user, municipality_id=municipality)
+    .values_list("pk", "subject_da", "subject_en", "url", "read_at", "created_at")[:limit])
+
+
 def notifications_for(
     *, user: Any, municipality: Municipality, limit: int = 50,
-) -> list[Notification]:
-    return list(Notification.objects.filter(user=user, municipality=municipality)[:limit])
+) -> list[NotificationItem]:
+    """The newest first (index `fb_notif_user`), as plain values."""
+    lang = translation.get_language() or "da"
+    rows = _NOTIFICATIONS.rows({"limit": limit}, user=user.pk, municipality=municipality.pk)
+    # As Notification.subject(lang).
+    return [NotificationItem(pk, en if lang == "en" and en else da, url, read_at, created_at)
+            for pk, da, en, url, read_at, created_at in rows]
 
 
 def unread_count(*, user: Any, municipality: Municipality) -> int:

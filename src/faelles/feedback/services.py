@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -519,8 +520,18 @@ def notify(
 
 
 def translate_path(path: str, lang: str) -> str:
+    """A stored (Danish) path in language `lang`."""
     if lang == "da" or not path:
         return path
+    from django.urls import get_urlconf
+
+    return _translated_path(path, lang, get_urlconf() or settings.ROOT_URLCONF)
+
+
+@lru_cache(maxsize=4096)
+def _translated_path(path: str, lang: str, urlconf: str) -> str:
+    # Resolving and reversing cost about 0.3 ms per path (50 per notifications page); the
+    # answer depends only on the path, the language and the URL conf.
     from django.urls import translate_url
 
     with translation.override("da"):

@@ -157,11 +157,23 @@ def notifications(request: HttpRequest) -> HttpResponse:
         services.notification_mark_read(user=request.user)
         messages.success(request, _("All notifications are marked as read."))
         return redirect(path_for("feedback:notifications"))
-    items = selectors.notifications_for(user=request.user, municipality=municipality)
-    # Links are stored as Danish paths; show them in the page's language.
     lang = translation.get_language() or "da"
-    links = {n.pk: services.translate_path(n.url, lang) for n in items}
-    return render(request, "feedback/notifications.html", {"items": items, "links": links})
+    tz = timezone.get_current_timezone()
+    items = [
+        # Links are stored as Danish paths; show them in the page's language.
+        _NotificationLine(n.subject, services.translate_path(n.url, lang), n.read_at is None,
+                          _local_day(lang, n.created_at.astimezone(tz).date()))
+        for n in selectors.notifications_for(user=request.user, municipality=municipality)
+    ]
+    return render(request, "feedback/notifications.html", {"items": items})
+
+
+@dataclass(slots=True)
+class _NotificationLine:
+    subject: str
+    url: str
+    unread: bool
+    date: str
 
 
 @login_required
