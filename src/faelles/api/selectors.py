@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from faelles.accounts.models import Organisation
+from faelles.api.prepared import Prepared
 from faelles.core.markdown import render_markdown
 from faelles.core.models import Municipality
 from faelles.indicators.models import Assessment, Observation
@@ -389,88 +390,211 @@ def author_name(row: dict[str, Any]) -> str:
 # overrides) are never read here, and redacted passages are replaced in title and text.
 
 
-def complete_contributions(rows: list[dict[str, Any]], municipality: Municipality) -> None:
-    """Complete rows of `contribution_values` for the public: translated titles, the author's
-    shown name, the public (redacted) text, pillars, SDG targets and the feedback (status,
-    answer, outcomes). A page or a download chunk costs 6 queries whatever the number
-    of rows; each row gets the keys serialise.contribution and the CSV columns read."""
-    from faelles.feedback.models import Answer, ContributionState, Outcome, Redaction, Status
-    from faelles.feedback.selectors import actor_label, redact
-
-    if not rows:
-        return
-    lang = translation.get_language() or "da"
-    ids = [row["id"] for row in rows]
-    pillars: dict[int, list[dict[str, str]]] = {}
-    for cid, slug, title_da, title_en in (
+def _q_contribution_pillars(ids: list[int]) -> QuerySet[Any]:
+    return (
         Contribution.pillars.through.objects.filter(
             contribution_id__in=ids, pillar__is_published=True,
             pillar__vision__is_published=True,
         )
         .order_by("pillar__order", "pillar_id")
         .values_list("contribution_id", "pillar__slug", "pillar__title_da", "pillar__title_en")
-    ):
-        title = translated({"t_da": title_da, "t_en": title_en}, "t", lang)
-        pillars.setdefault(cid, []).append({"slug": slug, "title": title})
-    targets: dict[int, list[str]] = {}
-    for cid, code in (
+    )
+
+
+def _q_contribution_targets(ids: list[int]) -> QuerySet[Any]:
+    return (
         Contribution.sdg_targets.through.objects.filter(contribution_id__in=ids)
         .order_by("target__goal__number", "target__sort_key", "target_id")
         .values_list("contribution_id", "target__code")
-    ):
-        targets.setdefault(cid, []).append(code)
+    )
 
-    statuses = list(Status.objects.filter(municipality=municipality).order_by("order", "id"))
-    by_id = {x.pk: x for x in statuses}
-    default = next((x for x in statuses if x.is_default), statuses[0] if statuses else None)
-    # The page's states, with their answers, as plain values keyed by contribution.
-    now = timezone.now()
-    states: dict[int, tuple[int | None, dict[str, Any] | None]] = {}
-    for (cid, status_id, answered_at, answer_id, text, published_at, role, author_id,
-         name) in ContributionState.objects.filter(contribution_id__in=ids).values_list(
+
+def _q_statuses(municipality: int) -> QuerySet[Any]:
+    from faelles.feedback.models import Status
+
+    return Status.objects.filter(municipality_id=municipality).order_by("order", "id").values_list(
+        "id", "key", "name_da", "name_en", "is_default"
+    )
+
+
+def _q_states(ids: list[int]) -> QuerySet[Any]:
+    from faelles.feedback.models import ContributionState
+
+    return ContributionState.objects.filter(contribution_id__in=ids).values_list(
         "contribution_id", "status_id", "answered_at", "answer_id", "answer__text",
         "answer__published_at", "answer__author_role", "answer__author_id",
         "answer__author__name",
-    ):
+    )
+
+
+OUTCOME_TARGETS = ("decision", "initiative", "document")
+
+
+def _q_outcomes(ids: list[int]) -> QuerySet[Any]:
+    from faelles.feedback.models import Outcome
+
+    return Outcome.objects.filter(contribution_id__in=ids).filter(
+        Q(decision__is_published=True) | Q(initiative__is_published=True)
+        | Q(document__is_published=True)
+    ).order_by("created_at", "id").values_list(
+        "contribution_id", "kind", "explanation",
+        *[f"{t}{f}" for t in OUTCOME_TARGETS for f in ("_id", "__slug", "__title_da",
+                                                     "__title_en")],
+    )
+
+
+def _q_redactions(ids: list[int]) -> QuerySet[Any]:
+    from faelles.feedback.models import Redaction
+
+    return Redaction.objects.filter(contribution_id__in=ids).order_by("id").values_list(
+        "contribution_id", "passage", "reason"
+    )
+
+
+def _q_user_names(ids: list[int]) -> QuerySet[Any]:
+    return get_user_model().objects.filter(pk__in=ids).values_list("pk", "name")
+
+
+_contribution_pillars = Prepared(_q_contribution_pillars)
+_contribution_targets = Prepared(_q_contribution_targets)
+_statuses = Prepared(_q_statuses)
+_states = Prepared(_q_states)
+_outcomes = Prepared(_q_outcomes)
+_redactions = Prepared(_q_redactions)
+_user_names = Prepared(_q_user_names)
+
+_OUTCOME_PAGES = {
+    "decision": "strategy:decision", "initiative": "strategy:initiative",
+    "document": "strategy:document",
+}
+
+
+def contribution_links(ids: list[int], municipality: Municipality,
+                       lang: str | None = None) -> dict[str, Any]:
+    """What a page of contributions shows from other tables, as plain values (picklable, so it
+    can be cached as a fragment): pillars, SDG targets, the municipality's statuses, each
+    contribution's state and answer, outcomes and redactions. 6 queries whatever the number of
+    rows. Every value here is written with save()/delete() or m2m changes (so the content
+    generation moves), except the answer author's name (a user's row): `finish_contributions`
+    reads that fresh when cached links are used."""
+    from faelles.api.serialise import page_url
+
+    lang = lang or translation.get_language() or "da"
+    pillars: dict[int, list[dict[str, str]]] = {}
+    for cid, slug, title_da, title_en in _contribution_pillars(ids=ids):
+        title = translated({"t_da": title_da, "t_en": title_en}, "t", lang)
+        pillars.setdefault(cid, []).append({"slug": slug, "title": title})
+    targets: dict[int, list[str]] = {}
+    for cid, code in _contribution_targets(ids=ids):
+        targets.setdefault(cid, []).append(code)
+    statuses = [
+        (sid, key, translated({"n_da": name_da, "n_en": name_en}, "n", lang), is_default)
+        for sid, key, name_da, name_en, is_default in _statuses(municipality=municipality.pk)
+    ]
+    states: dict[int, tuple[Any, ...]] = {}
+    for (cid, status_id, answered_at, answer_id, text, published_at, role, author_id,
+         name) in _states(ids=ids):
         answer = None
-        if answer_id and answered_at is not None and published_at <= now:
+        if answer_id and answered_at is not None:
+            answer = (text, published_at, role, author_id, name)
+        states[cid] = (status_id, answer)
+    outcomes: dict[int, list[dict[str, Any]]] = {}
+    for cid, kind, explanation, *linked in _outcomes(ids=ids):
+        # The target is the first one set (Outcome.target), its page by that kind.
+        number = next((n for n in range(len(OUTCOME_TARGETS)) if linked[n * 4] is not None), 2)
+        target = OUTCOME_TARGETS[number]
+        _target_id, slug, title_da, title_en = linked[number * 4: number * 4 + 4]
+        outcomes.setdefault(cid, []).append({
+            "kind": kind, "title": translated({"t_da": title_da, "t_en": title_en}, "t", lang),
+            "explanation": explanation, "url": page_url(_OUTCOME_PAGES[target], slug=slug),
+        })
+    redactions: dict[int, list[tuple[str, str]]] = {}
+    for cid, passage, reason in _redactions(ids=ids):
+        redactions.setdefault(cid, []).append((passage, reason))
+    return {"pillars": pillars, "targets": targets, "statuses": statuses, "states": states,
+            "outcomes": outcomes, "redactions": redactions}
+
+
+def finish_contributions(rows: list[dict[str, Any]], links: dict[str, Any],
+                         municipality: Municipality, *, fresh_names: bool = False) -> None:
+    """Complete rows of `contribution_values` with `contribution_links` of their ids: the
+    public (redacted) text, the author's shown name, translated titles, pillars, SDG targets
+    and the feedback (status, answer, outcomes). The rows' own values (texts, names, flags,
+    counters) are always this request's; answers count from their publication time on.
+    `fresh_names`: read the answer authors' names now (the links came from a cache)."""
+    from faelles.feedback.models import Answer
+    from faelles.feedback.selectors import actor_label, redact
+
+    lang = translation.get_language() or "da"
+    now = timezone.now()
+    by_id = {sid: (key, label) for sid, key, label, _default in links["statuses"]}
+    default = next(((key, label) for _sid, key, label, is_default in links["statuses"]
+                    if is_default), None)
+    if default is None and links["statuses"]:
+        default = links["statuses"][0][1:3]
+    states = links["states"]
+    names: dict[int, str] | None = None
+    if fresh_names and municipality.show_staff_names:
+        author_ids = sorted({
+            answer[3] for cid in (row["id"] for row in rows)
+            for answer in [states.get(cid, (None, None))[1]] if answer and answer[3]
+        })
+        names = dict(_user_names(ids=author_ids)) if author_ids else {}
+    user_model = get_user_model()
+    for row in rows:
+        cid = row["id"]
+        status_id, raw = states.get(cid, (None, None))
+        status = by_id.get(status_id, default) if status_id else default
+        answer = None
+        if raw is not None and raw[1] <= now:
+            text, published_at, role, author_id, name = raw
             # An unsaved Answer carries what actor_label reads (role, the author's name).
             shown = Answer(author_role=role)
             if author_id:
-                shown.author = get_user_model()(pk=author_id, name=name or "")
+                if names is not None:
+                    name = names.get(author_id)
+                if name is not None or names is None:
+                    shown.author = user_model(pk=author_id, name=name or "")
             answer = {"text": text, "published_at": published_at,
                       "answered_by": actor_label(shown, municipality)}
-        states[cid] = (status_id, answer)
-    outcomes: dict[int, list[dict[str, Any]]] = {}
-    for o in Outcome.objects.filter(contribution_id__in=ids).filter(
-        Q(decision__is_published=True) | Q(initiative__is_published=True)
-        | Q(document__is_published=True)
-    ).select_related("decision", "initiative", "document").order_by("created_at", "id"):
-        outcomes.setdefault(o.contribution_id, []).append(_outcome(o))
-    redactions: dict[int, list[Any]] = {}
-    for r in Redaction.objects.filter(contribution_id__in=ids).order_by("id"):
-        redactions.setdefault(r.contribution_id, []).append(r)
-
-    for row in rows:
-        cid = row["id"]
-        status_id, answer = states.get(cid, (None, None))
-        status = by_id.get(status_id, default) if status_id else default
         text = row["redacted_text"] or row["text"]
-        if cid in redactions:
-            row["title"] = redact(row["title"], redactions[cid])
-            text = redact(text, redactions[cid])
+        passages = links["redactions"].get(cid)
+        if passages:
+            marked = [_Passage(p, r) for p, r in passages]
+            row["title"] = redact(row["title"], marked)
+            text = redact(text, marked)
         row["public_text"] = text
         row["author_name"] = author_name(row)
         row["process_title"] = translated(row, "process__title", lang)
         row["phase_title"] = translated(row, "phase__title", lang) if row["phase_id"] else None
-        row["pillars"] = pillars.get(cid, [])
-        row["sdg_targets"] = targets.get(cid, [])
+        row["pillars"] = links["pillars"].get(cid, [])
+        row["sdg_targets"] = links["targets"].get(cid, [])
         row["feedback"] = {
-            "status": status.key if status else None,
-            "status_label": status.name if status else None,
+            "status": status[0] if status else None,
+            "status_label": status[1] if status else None,
             "answer": answer,
-            "outcomes": outcomes.get(cid, []),
+            "outcomes": links["outcomes"].get(cid, []),
         }
+
+
+class _Passage:
+    """What feedback.selectors.redact reads of a Redaction."""
+
+    __slots__ = ("passage", "reason")
+
+    def __init__(self, passage: str, reason: str) -> None:
+        self.passage, self.reason = passage, reason
+
+
+def complete_contributions(rows: list[dict[str, Any]], municipality: Municipality) -> None:
+    """Complete rows of `contribution_values` for the public: translated titles, the author's
+    shown name, the public (redacted) text, pillars, SDG targets and the feedback (status,
+    answer, outcomes). A page or a download chunk costs 6 queries whatever the number
+    of rows; each row gets the keys serialise.contribution and the CSV columns read."""
+    if not rows:
+        return
+    links = contribution_links([row["id"] for row in rows], municipality)
+    finish_contributions(rows, links, municipality)
 
 
 def public_contribution_rows(
