@@ -204,9 +204,23 @@ def test_replies_are_closed_when_the_phase_ends(client_for, thread, make_user):
     c, _author, _first = thread
     reader = client_for(make_user())
     assert 'name="parent"' in _get(reader, c.get_absolute_url())
-    Phase.objects.filter(process=c.process).update(end=timezone.now() - dt.timedelta(hours=1))
+    phase = Phase.objects.get(process=c.process)
+    phase.end = timezone.now() - dt.timedelta(hours=1)
+    phase.save()  # a staff edit in the back-office
     html = _get(reader, c.get_absolute_url())
     assert 'name="parent"' not in html
+
+
+def test_replies_close_when_the_phase_runs_out(client_for, thread, make_user, monkeypatch):
+    """Nothing is written when a phase ends: the rules ask the clock in every request."""
+    from faelles.participation import rules
+
+    c, _author, _first = thread
+    reader = client_for(make_user())
+    assert 'name="parent"' in _get(reader, c.get_absolute_url())
+    later = timezone.now() + dt.timedelta(days=60)
+    monkeypatch.setattr(rules, "_now", lambda: later)
+    assert 'name="parent"' not in _get(reader, c.get_absolute_url())
 
 
 def test_a_reply_form_from_the_cache_carries_the_visitors_own_token(thread, make_user):

@@ -143,10 +143,26 @@ def process_shell(
     return process
 
 
-def _load_shell(m_id: int, slug: str, lang: str, with_texts: bool) -> Process | None:
+def process_shell_by_pk(*, municipality: Any, pk: int) -> Process | None:
+    """The shell (without texts or statuses) of the process with id `pk`, for pages that reach
+    the process through one of its objects (the contribution page); cached like
+    `process_shell`."""
+    from faelles.core import pagecache
+
+    m_id = getattr(municipality, "pk", municipality)
+    lang = translation.get_language() or "da"
+    return pagecache.fragment(
+        f"participation:shell-pk:{m_id}:{pk}:{lang}", m_id,
+        lambda: _load_shell(m_id, "", lang, False, pk=pk), ttl=SHELL_TTL,
+    )
+
+
+def _load_shell(m_id: int, slug: str, lang: str, with_texts: bool, *,
+                pk: int | None = None) -> Process | None:
     from faelles.feedback.selectors import statuses_of
 
-    process = Process.objects.filter(municipality_id=m_id, slug=slug).order_by()[:1]
+    lookup = {"pk": pk} if pk is not None else {"slug": slug}
+    process = Process.objects.filter(municipality_id=m_id, **lookup).order_by()[:1]
     found = list(process)
     if not found:
         return None
@@ -184,7 +200,8 @@ def _load_shell(m_id: int, slug: str, lang: str, with_texts: bool) -> Process | 
     p.__dict__["phase_list"] = phases
     p.pillar_list = pillars  # type: ignore[attr-defined]
     p.sdg_numbers = sdg_numbers  # type: ignore[attr-defined]
-    p.status_list = [] if with_texts else statuses_of(m_id)  # type: ignore[attr-defined]
+    p.status_list = (  # type: ignore[attr-defined]
+        [] if with_texts or pk is not None else statuses_of(m_id))
     return p
 
 
