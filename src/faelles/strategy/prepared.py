@@ -45,8 +45,11 @@ class Prepared:
         sql, params = compiler.as_sql()
         slots: list[int | None] = []
         for value in params:
+            # PostgreSQL's backend wraps integers in psycopg's sized types (Int2, Int8):
+            # subclasses of int, kept when the real value is put in (see `rows`).
             found = next((i for i, mark in enumerate(marks)
-                          if type(value) is type(mark) and value == mark), None)
+                          if isinstance(value, type(mark)) and not isinstance(value, bool)
+                          and value == mark), None)
             slots.append(found)
         if sorted({s for s in slots if s is not None}) != list(range(len(marks))):
             raise ValueError("every argument must appear among the query's parameters")
@@ -60,7 +63,7 @@ class Prepared:
         if state is None or state[0] is not connection:
             state = self._local.state = self._prepare(connection)
         _connection, sql, params, slots, converters, compiler = state
-        values = [value if slot is None else args[slot]
+        values = [value if slot is None else type(value)(args[slot])
                   for value, slot in zip(params, slots, strict=True)]
         with connection.cursor() as cursor:
             cursor.execute(sql, values)
