@@ -105,3 +105,27 @@ def bulk_contributions(process: Process) -> Any:
         return list(Contribution.objects.filter(process=p, author=author).order_by("id"))
 
     return factory
+
+
+@pytest.fixture
+def decision(municipality: Any) -> Any:
+    from faelles.strategy.models import Decision
+
+    return Decision.objects.create(municipality=municipality, slug="opfoelgning", title="Ramme",
+                                   body="Kommunalbestyrelsen", date=dt.date(2021, 6, 24),
+                                   reference="Punkt 12")
+
+
+@pytest.fixture
+def initiative(municipality: Any, decision: Any) -> Any:
+    from faelles.strategy.models import Goal, Initiative, Pillar, Vision
+
+    vision = Vision.objects.create(municipality=municipality, slug="v", title="Vision")
+    pillar = Pillar.objects.create(municipality=municipality, slug="f", title="Fællesskaber",
+                                   vision=vision)
+    goal = Goal.objects.create(municipality=municipality, slug="trygge-byrum", title="Trygge byrum",
+                               pillar=pillar)
+    initiative = Initiative.objects.create(municipality=municipality, slug="lys", title="Lys",
+                                           adopted_by=decision, progress=35)
+    initiative.goals.add(goal)
+    return initiative

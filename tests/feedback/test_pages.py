@@ -14,30 +14,6 @@ from faelles.feedback import services
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def decision(municipality: Any) -> Any:
-    from faelles.strategy.models import Decision
-
-    return Decision.objects.create(municipality=municipality, slug="opfoelgning", title="Ramme",
-                                   body="Kommunalbestyrelsen", date=dt.date(2021, 6, 24),
-                                   reference="Punkt 12")
-
-
-@pytest.fixture
-def initiative(municipality: Any, decision: Any) -> Any:
-    from faelles.strategy.models import Goal, Initiative, Pillar, Vision
-
-    vision = Vision.objects.create(municipality=municipality, slug="v", title="Vision")
-    pillar = Pillar.objects.create(municipality=municipality, slug="f", title="Fællesskaber",
-                                   vision=vision)
-    goal = Goal.objects.create(municipality=municipality, slug="trygge-byrum", title="Trygge byrum",
-                               pillar=pillar)
-    initiative = Initiative.objects.create(municipality=municipality, slug="lys", title="Lys",
-                                           adopted_by=decision, progress=35)
-    initiative.goals.add(goal)
-    return initiative
-
-
 def _handled(pm: Any, contributions: list[Any], decision: Any, initiative: Any) -> None:
     statuses = services.statuses_ensure(municipality=decision.municipality)
     services.answer_publish(contributions=contributions, text="Tak for forslaget.", actor=pm,
@@ -131,9 +107,9 @@ def test_my_contributions_shows_status_answer_outcomes_with_fixed_queries(
     with CaptureQueriesContext(connection) as many:
         client.get(path_for("feedback:my_contributions"))
     assert len(many) == len(few)
-    # Session, user, municipality, contributions, statuses, states, outcomes, redactions,
-    # unread count (the roles lookup is cached per request).
-    with django_assert_max_num_queries(9):
+    # Session, user, municipality, contributions (states and answers joined), statuses,
+    # outcomes, unread count (the roles lookup is cached per request).
+    with django_assert_max_num_queries(7):
         client.get(path_for("feedback:my_contributions"))
 
 
