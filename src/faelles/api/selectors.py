@@ -133,6 +133,28 @@ def public_initiative_values(municipality: Municipality) -> QuerySet[Any]:
     )
 
 
+_initiative_goals = Prepared(lambda ids: (
+    Initiative.goals.through.objects.filter(_prefixed(PUBLIC_GOAL, "goal__"),
+                                            initiative_id__in=ids)
+    .order_by("goal__order", "goal_id")
+    .values_list("initiative_id", "goal_id", "goal__slug", "goal__title_da", "goal__title_en")
+))
+_initiative_sdgs = Prepared(lambda ids: Goal.sdg_targets.through.objects.filter(
+    goal_id__in=Initiative.goals.through.objects.filter(initiative_id__in=ids).values("goal_id")
+).values_list("goal_id", "target__goal__number"))
+_initiative_partners = Prepared(lambda ids: (
+    Initiative.partners.through.objects.filter(initiative_id__in=ids)
+    .order_by("organisation__name", "organisation_id")
+    .values_list("initiative_id", "organisation__slug", "organisation__name", "organisation__kind")
+))
+_initiative_milestones = Prepared(lambda ids: (
+    Milestone.objects.filter(initiative_id__in=ids).order_by("due_date", "id").values_list(
+        "initiative_id", "title_da", "title_en", "description_da", "description_en",
+        "due_date", "completed_on",
+    )
+))
+
+
 def complete_initiatives(rows: list[dict[str, Any]]) -> None:
     """Public goals (with their SDG numbers), partners and milestones of initiative rows as
     plain values: 4 queries for the page, no model instances."""
@@ -142,40 +164,23 @@ def complete_initiatives(rows: list[dict[str, Any]]) -> None:
     ids = [row["id"] for row in rows]
     goals: dict[int, list[dict[str, str]]] = {}
     goal_ids: dict[int, list[int]] = {}
-    for iid, goal_id, slug, title_da, title_en in (
-        Initiative.goals.through.objects.filter(_prefixed(PUBLIC_GOAL, "goal__"),
-                                                initiative_id__in=ids)
-        .order_by("goal__order", "goal_id")
-        .values_list("initiative_id", "goal_id", "goal__slug", "goal__title_da",
-                     "goal__title_en")
-    ):
+    for iid, goal_id, slug, title_da, title_en in _initiative_goals(ids=ids):
         goals.setdefault(iid, []).append(
             {"slug": slug, "title": translated({"t_da": title_da, "t_en": title_en}, "t", lang)}
         )
         goal_ids.setdefault(iid, []).append(goal_id)
     sdgs: dict[int, set[int]] = {}
-    for goal_id, number in Goal.sdg_targets.through.objects.filter(
-        goal_id__in=Initiative.goals.through.objects.filter(initiative_id__in=ids)
-        .values("goal_id")
-    ).values_list("goal_id", "target__goal__number"):
+    for goal_id, number in _initiative_sdgs(ids=ids):
         sdgs.setdefault(goal_id, set()).add(number)
     partners: dict[int, list[dict[str, str]]] = {}
-    for iid, slug, name, kind in (
-        Initiative.partners.through.objects.filter(initiative_id__in=ids)
-        .order_by("organisation__name", "organisation_id")
-        .values_list("initiative_id", "organisation__slug", "organisation__name",
-                     "organisation__kind")
-    ):
+    for iid, slug, name, kind in _initiative_partners(ids=ids):
         partners.setdefault(iid, []).append({"slug": slug, "name": name, "kind": kind})
     milestones: dict[int, list[dict[str, Any]]] = {}
-    for m in Milestone.objects.filter(initiative_id__in=ids).order_by("due_date", "id").values(
-        "initiative_id", "title_da", "title_en", "description_da", "description_en",
-        "due_date", "completed_on",
-    ):
-        milestones.setdefault(m["initiative_id"], []).append({
-            "title": translated(m, "title", lang),
-            "description": translated(m, "description", lang),
-            "due_date": m["due_date"], "completed_on": m["completed_on"],
+    for iid, title_da, title_en, text_da, text_en, due, done in _initiative_milestones(ids=ids):
+        milestones.setdefault(iid, []).append({
+            "title": translated({"t_da": title_da, "t_en": title_en}, "t", lang),
+            "description": translated({"t_da": text_da, "t_en": text_en}, "t", lang),
+            "due_date": due, "completed_on": done,
         })
     for row in rows:
         iid = row["id"]
@@ -229,21 +234,25 @@ def public_indicator_values(municipality: Municipality) -> QuerySet[Any]:
     )
 
 
+_goal_sdgs = Prepared(lambda ids: Goal.sdg_targets.through.objects.filter(
+    goal_id__in=ids).values_list("goal_id", "target__goal__number"))
+ASSESSMENT_VALUES = ("indicator_id", "series_key", "disaggregation", "status", "receipt",
+                     "target_value", "target_year", "computed_at")
+_indicator_assessments = Prepared(lambda ids: Assessment.objects.filter(
+    indicator_id__in=ids).order_by("series_key", "id").values_list(*ASSESSMENT_VALUES))
+
+
 def complete_indicators(rows: list[dict[str, Any]]) -> None:
     """The SDG numbers of each row's goal and the row's assessments, as plain values: 2 queries
     for the page whatever its size (the model prefetches built about 200 instances)."""
     if not rows:
         return
     sdgs: dict[int, set[int]] = {}
-    for goal_id, number in Goal.sdg_targets.through.objects.filter(
-        goal_id__in={row["goal_id"] for row in rows}
-    ).values_list("goal_id", "target__goal__number"):
+    for goal_id, number in _goal_sdgs(ids=sorted({row["goal_id"] for row in rows})):
         sdgs.setdefault(goal_id, set()).add(number)
     assessments: dict[int, list[dict[str, Any]]] = {}
-    for a in Assessment.objects.filter(indicator_id__in=[row["id"] for row in rows]).order_by(
-        "series_key", "id"
-    ).values("indicator_id", "series_key", "disaggregation", "status", "receipt",
-             "target_value", "target_year", "computed_at"):
+    for values in _indicator_assessments(ids=[row["id"] for row in rows]):
+        a = dict(zip(ASSESSMENT_VALUES, values, strict=True))
         assessments.setdefault(a["indicator_id"], []).append(a)
     for row in rows:
         row["sdgs"] = sorted(sdgs.get(row["goal_id"], ()))
@@ -294,15 +303,30 @@ def public_process_values(municipality: Municipality) -> QuerySet[Any]:
     )
 
 
-def _linked_titles(through: Any, name: str, public: Any,
-                   ids: list[int]) -> dict[int, list[dict[str, str]]]:
-    """Slug and title of each public pillar or goal linked to these processes, in their order."""
-    linked: dict[int, list[dict[str, str]]] = {}
-    for pid, slug, title_da, title_en in (
+def _q_linked(through: Any, name: str, public: Any) -> Prepared:
+    return Prepared(lambda ids: (
         through.objects.filter(_prefixed(public, f"{name}__"), process_id__in=ids)
         .order_by(f"{name}__order", f"{name}_id")
         .values_list("process_id", f"{name}__slug", f"{name}__title_da", f"{name}__title_en")
-    ):
+    ))
+
+
+_process_pillars = _q_linked(Process.pillars.through, "pillar", PUBLIC_PILLAR)
+_process_goals = _q_linked(Process.goals.through, "goal", PUBLIC_GOAL)
+PHASE_VALUES = ("process_id", "type", "title_da", "title_en", "text_da", "text_en", "start", "end")
+_process_phases = Prepared(lambda ids: Phase.objects.filter(process_id__in=ids).order_by(
+    "process_id", "order", "start", "id").values_list(*PHASE_VALUES))
+_process_targets = Prepared(lambda ids: (
+    Process.sdg_targets.through.objects.filter(process_id__in=ids)
+    .order_by("target__goal__number", "target__sort_key", "target_id")
+    .values_list("process_id", "target__code", "target__goal__number")
+))
+
+
+def _linked_titles(query: Prepared, ids: list[int]) -> dict[int, list[dict[str, str]]]:
+    """Slug and title of each public pillar or goal linked to these processes, in their order."""
+    linked: dict[int, list[dict[str, str]]] = {}
+    for pid, slug, title_da, title_en in query(ids=ids):
         linked.setdefault(pid, []).append(
             {"slug": slug, "title": translated({"t_da": title_da, "t_en": title_en}, "t")}
         )
@@ -317,18 +341,13 @@ def complete_processes(rows: list[dict[str, Any]]) -> None:
         return
     ids = [row["id"] for row in rows]
     phases: dict[int, list[dict[str, Any]]] = {}
-    for phase in Phase.objects.filter(process_id__in=ids).order_by(
-        "process_id", "order", "start", "id"
-    ).values("process_id", "type", "title_da", "title_en", "text_da", "text_en", "start", "end"):
+    for values in _process_phases(ids=ids):
+        phase = dict(zip(PHASE_VALUES, values, strict=True))
         phases.setdefault(phase["process_id"], []).append(phase)
-    pillars = _linked_titles(Process.pillars.through, "pillar", PUBLIC_PILLAR, ids)
-    goals = _linked_titles(Process.goals.through, "goal", PUBLIC_GOAL, ids)
+    pillars = _linked_titles(_process_pillars, ids)
+    goals = _linked_titles(_process_goals, ids)
     targets: dict[int, list[tuple[str, int]]] = {}
-    for pid, code, number in (
-        Process.sdg_targets.through.objects.filter(process_id__in=ids)
-        .order_by("target__goal__number", "target__sort_key", "target_id")
-        .values_list("process_id", "target__code", "target__goal__number")
-    ):
+    for pid, code, number in _process_targets(ids=ids):
         targets.setdefault(pid, []).append((code, number))
     for row in rows:
         pid = row["id"]
