@@ -244,3 +244,52 @@ def test_a_reply_form_from_the_cache_carries_the_visitors_own_token(thread, make
         "idempotency_key": "k-1"})
     assert response.status_code == 302
     assert "Svar fra anden læser" in _get(clients[1], c.get_absolute_url())
+
+
+# -- The process list ------------------------------------------------------------------------
+
+
+def test_process_list_shows_changes_at_once(client_for, process, make_contribution, make_user):
+    from faelles.participation.models import Phase, Process
+
+    client = client_for(None)
+    path = path_for("participation:processes")
+    html = _get(client, path)
+    assert process.title in html and "0 bidrag" in html
+    make_contribution()  # the counter moves by update(): read per request
+    Process.objects.filter(pk=process.pk).update(contribution_count=5)
+    assert "5 bidrag" in _get(client, path)
+    process.title = "Nyt navn til forløbet"
+    process.save()
+    assert "Nyt navn til forløbet" in _get(client, path)
+    phase = Phase.objects.get(process=process)
+    phase.title = "Anden fase"
+    phase.save()
+    assert "Anden fase" in _get(client, path)
+    hidden = Process.objects.create(municipality=process.municipality, title="Skjult forløb",
+                                    slug="skjult", is_published=False)
+    manager = make_user(roles=("process_manager",), municipality=process.municipality)
+    assert "Skjult forløb" not in _get(client, path)
+    assert "Skjult forløb" in _get(client_for(manager), path)  # staff see unpublished ones
+    assert "Skjult forløb" not in _get(client, path)
+    hidden.is_published = True
+    hidden.save()
+    assert "Skjult forløb" in _get(client, path)
+
+
+def test_process_list_moves_a_process_when_its_phase_ends(client_for, process, monkeypatch):
+    from faelles.participation import selectors
+
+    client = client_for(None)
+    path = path_for("participation:processes")
+    html = _get(client, path)
+    assert html.index(process.title) < html.index('id="other-heading"') if (
+        'id="other-heading"' in html) else process.title in html
+    later = timezone.now() + dt.timedelta(days=60)
+    monkeypatch.setattr(selectors.timezone, "now", lambda: later)
+    html = _get(client, path)
+    assert 'id="other-heading"' in html and html.index('id="other-heading"') < html.index(
+        process.title)
+    assert "phase-past" in html.split(process.title)[1]
+    english = _get(client, "/en/participate/")
+    assert "Finished" in english

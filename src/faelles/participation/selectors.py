@@ -66,6 +66,100 @@ def process_list(*, municipality: Any, include_unpublished: bool = False) -> lis
     return list(qs.prefetch_related(Prefetch("phases", Phase.objects.order_by("order", "start"))))
 
 
+@dataclass(slots=True)
+class ProcessCard:
+    """A process as the process list shows it, in plain values (cached per municipality and
+    language); `phases` are (title, start, end, "until <date>") in the process's order."""
+
+    pk: int
+    url: str
+    title: str
+    summary: str
+    is_example: bool
+    is_published: bool
+    phases: list[tuple[str, dt.datetime, dt.datetime, str]]
+
+
+@dataclass(slots=True)
+class ProcessCardView:
+    """A card for one request: the phase it shows now, that phase's state, the live count."""
+
+    card: ProcessCard
+    phase_title: str
+    state: str
+    until: str
+    count: str
+
+    @property
+    def is_example(self) -> bool:  # for the example_label macro
+        return self.card.is_example
+
+
+def process_cards(*, municipality: Any, include_unpublished: bool = False,
+                  now: dt.datetime | None = None) -> tuple[list[ProcessCardView],
+                                                           list[ProcessCardView]]:
+    """The process list as (running, other) cards: the processes and their phases from the
+    cache (until the municipality's content changes), the phase states from the clock and the
+    contribution counters (kept by `update()`, without signals) from one query, per request."""
+    from faelles.core import pagecache
+
+    m_id = getattr(municipality, "pk", municipality)
+    lang = translation.get_language() or "da"
+    cards = pagecache.fragment(
+        f"participation:process-cards:{m_id}:{lang}:{int(include_unpublished)}", m_id,
+        lambda: _load_process_cards(m_id, include_unpublished), ttl=SHELL_TTL,
+    )
+    counts = dict(Process.objects.filter(pk__in=[c.pk for c in cards]).order_by()
+                  .values_list("pk", "contribution_count")) if cards else {}
+    now = now or timezone.now()
+    running: list[ProcessCardView] = []
+    other: list[ProcessCardView] = []
+    labels: dict[int, str] = {}
+    for card in cards:
+        n = counts.get(card.pk, 0)
+        count = labels.get(n)
+        if count is None:
+            count = labels[n] = ngettext("%(num)s contribution", "%(num)s contributions", n) % {
+                "num": number_format(n, use_l10n=True, force_grouping=True)}
+        current = next((ph for ph in card.phases if ph[1] <= now < ph[2]), None)
+        if current is not None:
+            running.append(ProcessCardView(card, current[0], "running", current[3], count))
+        elif card.phases:
+            last = card.phases[-1]
+            state = "future" if now < last[1] else "past"
+            other.append(ProcessCardView(card, last[0], state, "", count))
+        else:
+            other.append(ProcessCardView(card, "", "", "", count))
+    return running, other
+
+
+def _load_process_cards(m_id: int, include_unpublished: bool) -> list[ProcessCard]:
+    from faelles.core.formatting import DateFormatter
+
+    lang = translation.get_language() or "da"
+    qs = Process.objects.filter(municipality_id=m_id)
+    if not include_unpublished:
+        qs = qs.filter(is_published=True)
+    rows = list(qs.order_by("-created_at", "-id").values_list(
+        "pk", "slug", "title_da", "title_en", "summary_da", "summary_en", "is_example",
+        "is_published"))
+    phases: dict[int, list[tuple[str, dt.datetime, dt.datetime, str]]] = {}
+    fmt = DateFormatter()
+    for process_id, da, en, start, end in (
+        Phase.objects.filter(process_id__in=[r[0] for r in rows])
+        .order_by("process_id", "order", "start", "pk")
+        .values_list("process_id", "title_da", "title_en", "start", "end")
+    ):
+        until = gettext("until %(date)s") % {
+            "date": fmt(end - dt.timedelta(seconds=1), "j. F Y")}  # PhaseTiming.last_moment
+        phases.setdefault(process_id, []).append((_tr(da, en, lang), start, end, until))
+    return [
+        ProcessCard(pk, path_for("participation:process", slug=slug), _tr(t_da, t_en, lang),
+                    _tr(s_da, s_en, lang), is_example, is_published, phases.get(pk, []))
+        for pk, slug, t_da, t_en, s_da, s_en, is_example, is_published in rows
+    ]
+
+
 def process_get(*, municipality: Any, slug: str) -> Process | None:
     return (
         Process.objects.filter(municipality=municipality, slug=slug)

@@ -263,16 +263,12 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 
 @require_GET
 def process_list(request: HttpRequest) -> HttpResponse:
-    municipality = request_municipality(request)
-    processes = selectors.process_list(
-        municipality=municipality,
+    running, other = selectors.process_cards(
+        municipality=request_municipality(request),
         include_unpublished=can(request.user, "participation.view_any", None),
     )
-    now = timezone.now()
-    running = [p for p in processes if p.running_phases(now)]
-    other = [p for p in processes if not p.running_phases(now)]
     return render(request, "participation/process_list.html",
-                  {"running": running, "other": other, "now": now,
+                  {"running": running, "other": other,
                    "may_create": can(request.user, "participation.add_process", None)})
 
 
