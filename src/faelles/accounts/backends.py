@@ -8,12 +8,21 @@ from django.http import HttpRequest
 
 
 @cache
-def _user_sql(vendor: str) -> str:
-    # `vendor` keys the cache: the quoting is the database's.
+def _user_query(vendor: str) -> tuple[str, list[str], list[tuple[int, tuple[Any, ...], Any]]]:
+    """The SQL of `objects.get(pk=%s)` (every column), the columns' names and the converters
+    the ORM applies to them (dates and booleans on SQLite). `vendor` keys the cache."""
     qn = connection.ops.quote_name
     meta = get_user_model()._meta
-    columns = ", ".join(qn(f.column) for f in meta.concrete_fields)
-    return f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608 - names from the model
+    fields = meta.concrete_fields
+    columns = ", ".join(qn(f.column) for f in fields)
+    sql = f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608 - names from the model
+    converters = []
+    for pos, field in enumerate(fields):
+        col = field.get_col(meta.db_table)
+        funcs = (*connection.ops.get_db_converters(col), *col.get_db_converters(connection))
+        if funcs:
+            converters.append((pos, funcs, col))
+    return sql, [f.attname for f in fields], converters
 
 
 class EmailBackend(ModelBackend):
@@ -27,10 +36,19 @@ class EmailBackend(ModelBackend):
         return super().authenticate(request, username=email, password=password, **kwargs)
 
     def get_user(self, user_id: Any) -> Any:
-        """As ModelBackend.get_user (`objects.get(pk=...)`, every column), but with the SQL
+        """As ModelBackend.get_user (`objects.get(pk=...)`, every column), but with the query
         written once: every signed-in request loads its user, and building that query through
-        the ORM cost three times what running it costs (0.75 against 0.29 ms on the bench)."""
+        the ORM cost seven times what running it costs (0.75 against 0.1 ms on the bench)."""
         model = get_user_model()
-        pk = model._meta.pk.to_python(user_id)
-        user = next(iter(model._default_manager.raw(_user_sql(connection.vendor), [pk])), None)
-        return user if user is not None and self.user_can_authenticate(user) else None
+        sql, names, converters = _user_query(connection.vendor)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [model._meta.pk.to_python(user_id)])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        values = list(row)
+        for pos, funcs, col in converters:
+            for func in funcs:
+                values[pos] = func(values[pos], col, connection)
+        user = model.from_db(connection.alias, names, values)
+        return user if self.user_can_authenticate(user) else None
