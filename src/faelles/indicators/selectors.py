@@ -12,6 +12,7 @@ from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 
 from faelles.core.models import Municipality
 from faelles.indicators.models import Assessment, Indicator, Observation, ReportingStatus
+from faelles.strategy.prepared import Prepared
 
 
 @dataclass
@@ -276,9 +277,7 @@ def _pairs(key: str) -> dict[str, str]:
 def indicator_series_keys(indicator: Indicator) -> frozenset[str]:
     """Every series (breakdown key) of the indicator: from its assessments, one row per series,
     or from the observations while the first recompute is still queued."""
-    keys = frozenset(
-        Assessment.objects.filter(indicator=indicator).values_list("series_key", flat=True)
-    )
+    keys = frozenset(key for (key,) in _SERIES_KEYS.rows(indicator.pk))
     if keys:
         return keys
     return frozenset(
@@ -302,7 +301,7 @@ def indicator_data(
     if keys is None:
         keys = indicator_series_keys(indicator)
     wanted = sorted({key, ""})
-    rows = _rows(Observation.objects.filter(indicator=indicator, disaggregation_key__in=wanted))
+    rows = _page_rows(indicator.pk, wanted)
     series_names = list(dict.fromkeys(r.series for r in rows if r.series))
     units_names = list(dict.fromkeys(r.units for r in rows if r.units))
     assessments = {
@@ -315,18 +314,40 @@ def indicator_data(
     )
 
 
-def _rows(queryset: QuerySet[Observation]) -> list[ObservationRow]:
-    return list(iter_rows(queryset))
+_ROW_FIELDS = ("period", "year", "quarter", "month", "value", "disaggregation_key", "series",
+               "units", "geocode", "source", "retrieved_at")
+_ROW_ORDER = ("disaggregation_key", "year", "quarter", "month", "series", "units")
+# The page's queries, compiled once (building them cost more than running them): the series of
+# an indicator, and the rows of one series or of two (the chosen one and the total).
+_SERIES_KEYS = Prepared(lambda i: QuerySet(Assessment).filter(indicator_id=i)
+                        .values_list("series_key"), int)
+_ROWS_OF = {
+    n: Prepared(lambda i, *keys: QuerySet(Observation).filter(
+        indicator_id=i, disaggregation_key__in=keys,
+    ).order_by(*_ROW_ORDER).values_list(*_ROW_FIELDS), int, *([str] * n))
+    for n in (1, 2)
+}
+
+
+def _page_rows(indicator_id: int, wanted: list[str]) -> list[ObservationRow]:
+    """The rows of one or two series, as `iter_rows` gives them."""
+    parsed: dict[str, dict[str, str]] = {}
+    rows = []
+    for (period, year, quarter, month, value, key, series, units, geocode, source,
+         retrieved_at) in _ROWS_OF[len(wanted)].rows(indicator_id, *wanted):
+        disaggregation = parsed.get(key)
+        if disaggregation is None:
+            disaggregation = parsed[key] = _pairs(key)
+        rows.append(ObservationRow(period, year, quarter, month, value, disaggregation, key,
+                                   series, units, geocode, source, retrieved_at))
+    return rows
 
 
 def iter_rows(queryset: QuerySet[Observation]) -> Iterator[ObservationRow]:
     """Rows in series order, streamed in chunks (downloads of everything use this)."""
     parsed: dict[str, dict[str, str]] = {}
     for (period, year, quarter, month, value, key, series, units, geocode, source,
-         retrieved_at) in queryset.order_by(
-        "disaggregation_key", "year", "quarter", "month", "series", "units"
-    ).values_list("period", "year", "quarter", "month", "value", "disaggregation_key",
-                  "series", "units", "geocode", "source", "retrieved_at").iterator(
+         retrieved_at) in queryset.order_by(*_ROW_ORDER).values_list(*_ROW_FIELDS).iterator(
         chunk_size=5000
     ):
         disaggregation = parsed.get(key)

@@ -116,15 +116,14 @@ def _index_context(municipality: Any, lang: str) -> dict[str, Any]:
     }
 
 
-def _indicator(request: HttpRequest, slug: str) -> Indicator:
-    return access_object(
-        request,
-        Indicator.objects.select_related(
-            "goal", "goal__pillar", "sdg_indicator", "sdg_indicator__target"
-        ),
-        "indicators.view_indicator",
-        slug=slug,
+def _with_related() -> Any:
+    return Indicator.objects.select_related(
+        "goal", "goal__pillar", "sdg_indicator", "sdg_indicator__target"
     )
+
+
+def _indicator(request: HttpRequest, slug: str) -> Indicator:
+    return access_object(request, _with_related(), "indicators.view_indicator", slug=slug)
 
 
 @require_GET
@@ -154,12 +153,9 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _public_detail(
     request: HttpRequest, municipality: Any, slug: str, lang: str
 ) -> tuple[str, str] | None:
-    indicator = (
-        Indicator.objects.select_related(
-            "goal", "goal__pillar", "sdg_indicator", "sdg_indicator__target"
-        ).filter(municipality=municipality, slug=slug, is_published=True).first()
-    )
-    if indicator is None:  # not found, or for editors only: the access check decides
+    try:
+        indicator = _with_related().get(municipality=municipality, slug=slug, is_published=True)
+    except Indicator.DoesNotExist:  # not found, or for editors only: the access check decides
         return None
     return indicator.title, _detail_body(request, indicator, municipality, lang)
 
