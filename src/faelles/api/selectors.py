@@ -100,6 +100,36 @@ def public_goals(municipality: Municipality) -> QuerySet[Goal]:
     )
 
 
+GOAL_VALUES = (
+    "id", "order", "slug", "title_da", "title_en", "summary_da", "summary_en", "description_da",
+    "description_en", "dimension", "pillar__slug", "pillar__title_da", "pillar__title_en",
+    "is_example", "updated_at",
+)
+
+
+def public_goal_values(municipality: Municipality) -> QuerySet[Any]:
+    """Public goals as plain values (complete them with `complete_goals`)."""
+    return Goal.objects.filter(PUBLIC_GOAL, municipality=municipality).values(*GOAL_VALUES)
+
+
+_goal_targets = Prepared(lambda ids: (
+    Goal.sdg_targets.through.objects.filter(goal_id__in=ids)
+    .order_by("target__goal__number", "target__sort_key", "target_id")
+    .values_list("goal_id", "target__code", "target__goal__number")
+))
+
+
+def complete_goals(rows: list[dict[str, Any]]) -> None:
+    """Each goal row's SDG targets (code, SDG number) in the catalogue's order: 1 query."""
+    if not rows:
+        return
+    targets: dict[int, list[tuple[str, int]]] = {}
+    for gid, code, number in _goal_targets(ids=[row["id"] for row in rows]):
+        targets.setdefault(gid, []).append((code, number))
+    for row in rows:
+        row["sdg_targets"] = targets.get(row["id"], [])
+
+
 def public_initiatives(municipality: Municipality) -> QuerySet[Initiative]:
     return (
         Initiative.objects.filter(municipality=municipality, is_published=True)

@@ -96,6 +96,24 @@ def goal(g: Any) -> dict[str, Any]:
     }
 
 
+def goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows completed by selectors.complete_goals to public dicts (the same fields as `goal`)."""
+    tr = selectors.translated
+    lang = translation.get_language() or "da"
+    url = url_for_slug("strategy:goal")
+    return [
+        {
+            "slug": g["slug"], "title": tr(g, "title", lang), "summary": tr(g, "summary", lang),
+            "description": tr(g, "description", lang), "dimension": g["dimension"],
+            "pillar": {"slug": g["pillar__slug"], "title": tr(g, "pillar__title", lang)},
+            "sdgs": sorted({number for _code, number in g["sdg_targets"]}),
+            "sdg_targets": [code for code, _number in g["sdg_targets"]],
+            "is_example": g["is_example"], "updated_at": g["updated_at"], "url": url(g["slug"]),
+        }
+        for g in rows
+    ]
+
+
 def decision_ref(d: Any) -> dict[str, Any] | None:
     if d is None or not d.is_published:
         return None
@@ -227,6 +245,19 @@ def url_for_id(name: str) -> Callable[[int], str | None]:
         return lambda pk: None
     head, _mark, tail = url.partition(str(_NUMBER_MARK))
     return lambda pk: f"{head}{pk}{tail}"
+
+
+_SLUG_MARK = "faelles-slug-mark-7306"
+
+
+def url_for_slug(name: str) -> Callable[[str], str | None]:
+    """`page_url(name, slug=...)` for many rows: reversed once, then only formatted (slugs
+    are URL-safe as they are, so reverse() would not quote them)."""
+    url = page_url(name, slug=_SLUG_MARK)
+    if url is None:
+        return lambda slug: None
+    head, _mark, tail = url.partition(_SLUG_MARK)
+    return lambda slug: f"{head}{slug}{tail}"
 
 
 def _choice_labels(model: Any, field: str) -> dict[str, str]:

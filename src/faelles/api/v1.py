@@ -219,12 +219,17 @@ def get_pillar(
 @api.get("/goals", response=_responses(s.GoalPage), tags=["Strategy"],
          operation_id="list_goals", summary="Local goals")
 def list_goals(request: HttpRequest, filters: Query[s.GoalFilters]) -> HttpResponse:
-    qs = selectors.public_goals(request_municipality(request))
+    qs = selectors.public_goal_values(request_municipality(request))
     if filters.pillar:
         qs = qs.filter(pillar__slug=filters.pillar)
     if filters.sdg is not None or filters.target:
         qs = qs.filter(pk__in=_goal_ids_with_sdg(filters.sdg, filters.target))
-    return _rendered(request, _page(request, qs, BY_ORDER, filters, serialise.goal))
+    return _rendered(request, _page(request, qs, BY_ORDER, filters, serialise_rows=_goals))
+
+
+def _goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    selectors.complete_goals(rows)
+    return serialise.goals(rows)
 
 
 @api.get("/goals/{slug}", response=_responses(s.GoalOut), tags=["Strategy"],
