@@ -138,10 +138,13 @@ def _mine_cards(items: list[selectors.MyContribution]) -> list[_Card]:
     tz = timezone.get_current_timezone()
     sent, answered = _("Sent %(date)s"), _("Answered %(date)s")
     due = _("Answer promised by %(date)s")
+    # The trace link's path around the id, reversed once per page (ids are digits).
+    marker = 987_654_321_000
+    before, _sep, after = selectors.trace_url(marker).partition(str(marker))
     cards = []
     for t in items:
         cards.append(_Card(
-            item=t, url=selectors.trace_url(t.pk),
+            item=t, url=f"{before}{t.pk}{after}",
             sent=sent % {"date": _local_day(lang, t.created_at.astimezone(tz).date())},
             when=(answered % {"date": _local_day(lang, t.answered_at.astimezone(tz).date())}
                   if t.answered_at else due % {"date": _local_day(lang, t.due_date)}),
