@@ -152,3 +152,31 @@ def test_tags_in_the_visitor_language_in_two_queries(client_for, process, make_c
     english = client_for(None).get(f"/en/participate/contribution/{c.pk}/").content.decode()
     tags = english.split('class="tags"')[1].split("</ul>")[0]
     assert "The green" in tags and "For børnene" in tags  # no English title: the Danish one
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_thread_labels_equal_the_date_filter(lang):
+    """The thread's dates are made in Python: the same text as `|date` in the local time zone,
+    across the summer-time changes and midnight."""
+    from faelles.participation.selectors import ThreadComment
+
+    values = [
+        dt.datetime(2026, 1, 5, 23, 30, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 29, 0, 59, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 29, 1, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC),
+        dt.datetime(2026, 10, 25, 1, 15, tzinfo=dt.UTC),
+        dt.datetime(2026, 5, 17, 8, 4, tzinfo=dt.UTC),
+        dt.datetime(826, 12, 31, 23, 59, tzinfo=dt.UTC),
+    ]
+    with translation.override(lang):
+        for value in values:
+            tc = ThreadComment((1, 1, None, None, 7, "", "x", value, value, False, "", False))
+            assert tc.date_label == _date(value, "j. M Y, H:i"), value
+            assert tc.edited_label == _date(value, "H:i")
+            assert tc.iso == value.isoformat()
+            assert tc.author_label == ("Deltager" if lang == "da" else "Participant")
+        deleted = ThreadComment((1, 1, None, None, None, None, "x", values[0], None, False, "",
+                                 False))
+        assert deleted.author_label == ("Slettet konto" if lang == "da" else "Deleted account")
+        assert deleted.edited_label == "" and deleted.edited_iso == ""

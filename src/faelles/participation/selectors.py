@@ -816,23 +816,68 @@ class ThreadAuthor:
         return self.name or gettext("Participant")
 
 
+@lru_cache(maxsize=8)
+def _short_months(lang: str) -> tuple[str, ...]:
+    """The "M" month names of `lang` (as `|date` gives them), index 1 to 12."""
+    with translation.override(lang):
+        return ("", *(dateformat.format(dt.date(2000, m, 1), "M") for m in range(1, 13)))
+
+
+class _ThreadLabels:
+    """The thread's display strings, made once per comment in Python: the same text as the
+    template's `|date("j. M Y, H:i")` and `|date("H:i")` in the local time zone, and the
+    author's name as `User.display_name` gives it (or "Deleted account")."""
+
+    def __init__(self) -> None:
+        self.tz = timezone.get_current_timezone()
+        self.months = _short_months(translation.get_language() or "da")
+        self.participant = gettext("Participant")
+        self.deleted = gettext("Deleted account")
+
+    def when(self, value: dt.datetime) -> str:
+        v = value.astimezone(self.tz) if timezone.is_aware(value) else value
+        return f"{v.day}. {self.months[v.month]} {v.year:04d}, {v.hour:02d}:{v.minute:02d}"
+
+    def time(self, value: dt.datetime) -> str:
+        v = value.astimezone(self.tz) if timezone.is_aware(value) else value
+        return f"{v.hour:02d}:{v.minute:02d}"
+
+
 class ThreadComment:
     """A comment as a thread shows it, built from one row of plain values.
 
     A busy contribution has 200 comments: model instances for them and their authors were a
     fifth of the page's time. This carries what the thread template and the edit rule
-    (`participation.edit_comment`: author, age, hidden) read, under the model's names.
+    (`participation.edit_comment`: author, age, hidden) read, under the model's names, and the
+    display strings (`author_label`, `date_label`, `iso`, `edited_label`, `edited_iso`).
     """
 
-    __slots__ = ("author", "author_id", "contribution_id", "created_at", "edited_at",
-                 "hidden_reason", "is_example", "is_hidden", "paragraph_id", "parent_id", "pk",
-                 "text")
+    __slots__ = ("author", "author_id", "author_label", "contribution_id", "created_at",
+                 "date_label", "edited_at", "edited_iso", "edited_label", "hidden_reason",
+                 "is_example", "is_hidden", "iso", "paragraph_id", "parent_id", "pk", "text")
 
-    def __init__(self, row: tuple[Any, ...]) -> None:
+    def __init__(self, row: tuple[Any, ...], labels: _ThreadLabels | None = None) -> None:
         (self.pk, self.contribution_id, self.paragraph_id, self.parent_id, self.author_id,
          author_name, self.text, self.created_at, self.edited_at, self.is_hidden,
          self.hidden_reason, self.is_example) = row
         self.author = ThreadAuthor(self.author_id, author_name or "") if self.author_id else None
+        labels = labels or _ThreadLabels()
+        self.author_label = ((author_name or labels.participant) if self.author_id
+                             else labels.deleted)
+        self.iso = self.created_at.isoformat()
+        self.date_label = labels.when(self.created_at)
+        edited = self.edited_at
+        self.edited_iso = edited.isoformat() if edited else ""
+        self.edited_label = labels.time(edited) if edited else ""
+
+    @classmethod
+    def from_model(cls, comment: Comment) -> ThreadComment:
+        """The same for a model instance (one comment swapped in after an edit)."""
+        author = comment.author if comment.author_id else None
+        return cls((comment.pk, comment.contribution_id, comment.paragraph_id, comment.parent_id,
+                    comment.author_id, author.name if author else "", comment.text,
+                    comment.created_at, comment.edited_at, comment.is_hidden,
+                    comment.hidden_reason, comment.is_example))
 
     @property
     def id(self) -> int:
@@ -845,7 +890,8 @@ _THREAD_VALUES = ("id", "contribution_id", "paragraph_id", "parent_id", "author_
 
 
 def _thread_comments(qs: QuerySet[Comment]) -> list[Any]:
-    return [ThreadComment(row) for row in
+    labels = _ThreadLabels()
+    return [ThreadComment(row, labels) for row in
             qs.order_by("created_at", "id").values_list(*_THREAD_VALUES)]
 
 

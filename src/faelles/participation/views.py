@@ -171,7 +171,7 @@ def _render_thread(contribution: Contribution, threads: list[Any], *, may_commen
     return template.render({
         "c": contribution, "comments": threads, "may_comment": may_comment,
         "signed_in": signed_in, "editable_comments": editable,
-        "csrf_field": Markup(csrf), "fmt_date": DateFormatter(),  # noqa: S704 - our own field
+        "csrf_field": Markup(csrf),  # noqa: S704 - our own field or the CSRF mark
     })
 
 
@@ -600,7 +600,7 @@ def _comment_fragment(request: HttpRequest, comment: Comment) -> HttpResponse:
     """The saved comment alone (its replies stay where they are), for htmx to swap in."""
     from faelles.participation.selectors import CommentNode
 
-    node = CommentNode(comment)
+    node = CommentNode(selectors.ThreadComment.from_model(comment))
     return render(request, "participation/_comment_single.html", {
         "node": node, "c": comment.contribution if comment.contribution_id else None,
         "may_comment": False, **_thread_context(request, [node]),
