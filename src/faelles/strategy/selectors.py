@@ -17,6 +17,7 @@ from faelles.sdg.models import Dimension
 from faelles.sdg.models import Goal as SdgGoal
 from faelles.sdg.models import Indicator as SdgIndicator
 from faelles.sdg.models import Target as SdgTarget
+from faelles.sdg.selectors import GoalLink
 from faelles.strategy.models import (
     Decision,
     FocusSDG,
@@ -72,7 +73,7 @@ class HomePillar:
 
 @dataclass
 class HomeFocus:
-    sdg: SdgGoal  # unsaved, with number and short titles: what an SDG tile shows
+    sdg: GoalLink  # number and short title: what an SDG tile shows
     keyword_list: list[str]
 
 
@@ -101,7 +102,7 @@ _VISION_PILLARS = Prepared(lambda v: QuerySet(Pillar).filter(vision_id=v, is_pub
                                         "summary_en", "is_example"), int)
 _VISION_FOCUS = Prepared(lambda v: QuerySet(FocusSDG).filter(vision_id=v)
                          .order_by(*FocusSDG._meta.ordering)
-                         .values_list("keywords_da", "keywords_en", "sdg_id", "sdg__number",
+                         .values_list("keywords_da", "keywords_en", "sdg__number",
                                       "sdg__short_title_da", "sdg__short_title_en"), int)
 
 
@@ -118,10 +119,10 @@ def home_vision(municipality: Municipality | int) -> HomeVision | None:
                    path_for("strategy:pillar", slug=slug), example)
         for slug, t_da, t_en, s_da, s_en, example in _VISION_PILLARS.rows(vid)
     ]
-    for k_da, k_en, sdg_id, number, s_da, s_en in _VISION_FOCUS.rows(vid):
+    for k_da, k_en, number, s_da, s_en in _VISION_FOCUS.rows(vid):
         keywords = _title(k_da or "", k_en or "")
         vision.focus.append(HomeFocus(
-            SdgGoal(id=sdg_id, number=number, short_title_da=s_da, short_title_en=s_en),
+            GoalLink(number, _title(s_da or "", s_en or "")),
             [k.strip() for k in keywords.split(",") if k.strip()],
         ))
     return vision
