@@ -25,6 +25,10 @@ from django.db.models import QuerySet
 
 # Far outside any primary key, so a marker never equals a constant of the query.
 _MARKER_BASE = -7_306_000_000_000
+_ITERABLES = {  # Django's and modeltranslation's (without fallback fields, checked below)
+    "ValuesIterable", "ValuesListIterable", "FlatValuesListIterable", "FallbackValuesIterable",
+    "FallbackValuesListIterable", "FallbackFlatValuesListIterable",
+}
 _MAX_PLANS = 512  # per thread and query: id lists are at most a page (MAX_LIMIT + 1) long
 
 
@@ -39,12 +43,13 @@ class _Plan:
     columns: int
     order: list[int] | None  # column of each requested field, when the SELECT differs
     flat: bool
+    names: list[str] | None  # values(): rows as dicts with these keys
 
 
 class Prepared:
     """`Prepared(lambda ids, municipality: Model.objects.filter(...).values_list(...))`;
     call with the same keyword arguments: `query(ids=[...], municipality=3)` -> list of rows
-    (tuples, or values for `values_list(..., flat=True)`)."""
+    (tuples, values for `values_list(..., flat=True)`, dicts for `values()`)."""
 
     def __init__(self, build: Callable[..., QuerySet]) -> None:
         self.build = build
@@ -77,6 +82,11 @@ class Prepared:
         if plan.converters:
             rows = list(plan.compiler.apply_converters(rows, plan.converters))
         order = plan.order
+        if plan.names is not None:
+            names = plan.names
+            if order is not None:
+                return [dict(zip(names, [row[i] for i in order], strict=True)) for row in rows]
+            return [dict(zip(names, row[: plan.columns], strict=False)) for row in rows]
         if plan.flat:
             first = order[0] if order else 0
             return [row[first] for row in rows]
@@ -105,7 +115,8 @@ class Prepared:
         qs = self.build(*consts, **params)
         query = qs.query
         if (query.annotation_select or query.extra_select or not getattr(qs, "_fields", None)
-                or "Named" in qs._iterable_class.__name__):
+                or "Named" in qs._iterable_class.__name__
+                or qs._iterable_class.__name__ not in _ITERABLES):
             return None  # only plain values_list() of fields keeps Django's column order
         compiler = query.get_compiler(using=qs.db)
         sql, sql_params = compiler.as_sql()
@@ -131,11 +142,9 @@ class Prepared:
                 return None
             order = [names.index(name) for name in wanted]
         fields = [s[0] for s in compiler.select[0:columns]]
-        from django.db.models.query import FlatValuesListIterable
-
         return _Plan(
             alias=qs.db, sql=sql, params=list(sql_params), slots=slots, compiler=compiler,
             converters=compiler.get_converters(fields), columns=columns, order=order,
-            flat=issubclass(qs._iterable_class, FlatValuesListIterable)
-            or qs._iterable_class.__name__.endswith("FlatValuesListIterable"),
+            flat=qs._iterable_class.__name__.endswith("FlatValuesListIterable"),
+            names=wanted if qs._iterable_class.__name__.endswith("ValuesIterable") else None,
         )

@@ -19,7 +19,17 @@ from ninja.openapi.docs import DocsBase
 
 from faelles.api import schemas as s
 from faelles.api import selectors, serialise
-from faelles.api.pagination import BY_ID, BY_ORDER, NEWEST, CursorError, Key, keyset_page
+from faelles.api.pagination import (
+    BY_ID,
+    BY_ORDER,
+    NEWEST,
+    CursorError,
+    Key,
+    Page,
+    first_page,
+    keyset_page,
+)
+from faelles.api.prepared import Prepared
 from faelles.core.links import path_for
 from faelles.core.tenancy import request_municipality
 from faelles.feedback.selectors import filter_by_status
@@ -100,15 +110,38 @@ def _responses(ok: Any) -> dict[int, Any]:
     return {200: ok, **ERRORS}
 
 
+def _unfiltered(filters: s.Paged) -> bool:
+    """Page 1 of the whole list: no cursor and no filter (the case `_first` serves)."""
+    return filters.cursor is None and all(
+        getattr(filters, name) is None for name in type(filters).model_fields
+        if name not in ("lang", "limit", "cursor")
+    )
+
+
+def _first(values: Callable[[Any], QuerySet], ordering: tuple[Key, ...]) -> Prepared:
+    """Page 1 of `values(municipality)` in `ordering` as a prepared query (the view builds
+    the queryset only for other pages and filtered lists)."""
+    order_by = [key.order_by for key in ordering]
+    return Prepared(lambda limit, municipality: values(municipality).order_by(*order_by)[:limit])
+
+
+def _first_page(query: Prepared, ordering: tuple[Key, ...], filters: s.Paged,
+                municipality_id: int) -> Page:
+    return first_page(query, ordering=ordering, limit=filters.limit, municipality=municipality_id)
+
+
 def _page(
-    request: HttpRequest, qs: QuerySet, ordering: tuple[Key, ...], filters: s.Paged,
+    request: HttpRequest, qs: QuerySet | Page, ordering: tuple[Key, ...], filters: s.Paged,
     serialise_row: Callable[[Any], dict[str, Any]] | None = None,
     *, serialise_rows: Callable[[list[Any]], list[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
-    try:
-        page = keyset_page(qs, ordering=ordering, cursor=filters.cursor, limit=filters.limit)
-    except CursorError:
-        raise BadRequest(gettext("The cursor is not valid for this list.")) from None
+    if isinstance(qs, Page):
+        page = qs
+    else:
+        try:
+            page = keyset_page(qs, ordering=ordering, cursor=filters.cursor, limit=filters.limit)
+        except CursorError:
+            raise BadRequest(gettext("The cursor is not valid for this list.")) from None
     next_url = None
     if page.next_cursor:
         params = request.GET.copy()
@@ -219,12 +252,19 @@ def get_pillar(
 @api.get("/goals", response=_responses(s.GoalPage), tags=["Strategy"],
          operation_id="list_goals", summary="Local goals")
 def list_goals(request: HttpRequest, filters: Query[s.GoalFilters]) -> HttpResponse:
-    qs = selectors.public_goal_values(request_municipality(request))
+    municipality = request_municipality(request)
+    if _unfiltered(filters):
+        page = _first_page(_FIRST_GOALS, BY_ORDER, filters, municipality.pk)
+        return _rendered(request, _page(request, page, BY_ORDER, filters, serialise_rows=_goals))
+    qs = selectors.public_goal_values(municipality)
     if filters.pillar:
         qs = qs.filter(pillar__slug=filters.pillar)
     if filters.sdg is not None or filters.target:
         qs = qs.filter(pk__in=_goal_ids_with_sdg(filters.sdg, filters.target))
     return _rendered(request, _page(request, qs, BY_ORDER, filters, serialise_rows=_goals))
+
+
+_FIRST_GOALS = _first(selectors.public_goal_values, BY_ORDER)
 
 
 def _goals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -243,7 +283,12 @@ def get_goal(
 @api.get("/initiatives", response=_responses(s.InitiativePage), tags=["Strategy"],
          operation_id="list_initiatives", summary="Initiatives")
 def list_initiatives(request: HttpRequest, filters: Query[s.InitiativeFilters]) -> HttpResponse:
-    qs = selectors.public_initiative_values(request_municipality(request))
+    municipality = request_municipality(request)
+    if _unfiltered(filters):
+        page = _first_page(_FIRST_INITIATIVES, BY_ID, filters, municipality.pk)
+        return _rendered(request, _page(request, page, BY_ID, filters,
+                                        serialise_rows=_initiatives))
+    qs = selectors.public_initiative_values(municipality)
     through = Initiative.goals.through.objects.filter(goal__is_published=True)
     if filters.goal:
         qs = qs.filter(pk__in=through.filter(goal__slug=filters.goal).values("initiative_id"))
@@ -258,6 +303,9 @@ def list_initiatives(request: HttpRequest, filters: Query[s.InitiativeFilters]) 
     if filters.status:
         qs = qs.filter(status=filters.status)
     return _rendered(request, _page(request, qs, BY_ID, filters, serialise_rows=_initiatives))
+
+
+_FIRST_INITIATIVES = _first(selectors.public_initiative_values, BY_ID)
 
 
 def _initiatives(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -321,7 +369,12 @@ def get_document(
 @api.get("/indicators", response=_responses(s.IndicatorPage), tags=["Indicators"],
          operation_id="list_indicators", summary="Indicators with their assessments")
 def list_indicators(request: HttpRequest, filters: Query[s.IndicatorFilters]) -> HttpResponse:
-    qs = selectors.public_indicator_values(request_municipality(request))
+    municipality = request_municipality(request)
+    if _unfiltered(filters):
+        page = _first_page(_FIRST_INDICATORS, BY_ORDER, filters, municipality.pk)
+        return _rendered(request, _page(request, page, BY_ORDER, filters,
+                                        serialise_rows=_indicators))
+    qs = selectors.public_indicator_values(municipality)
     if filters.goal:
         qs = qs.filter(goal__slug=filters.goal)
     if filters.pillar:
@@ -333,6 +386,9 @@ def list_indicators(request: HttpRequest, filters: Query[s.IndicatorFilters]) ->
             indicator=OuterRef("pk"), series_key="", status=filters.status
         )))
     return _rendered(request, _page(request, qs, BY_ORDER, filters, serialise_rows=_indicators))
+
+
+_FIRST_INDICATORS = _first(selectors.public_indicator_values, BY_ORDER)
 
 
 def _indicators(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -380,7 +436,12 @@ def list_observations(
 @api.get("/processes", response=_responses(s.ProcessPage), tags=["Participation"],
          operation_id="list_processes", summary="Participation processes, newest first")
 def list_processes(request: HttpRequest, filters: Query[s.ProcessFilters]) -> HttpResponse:
-    qs = selectors.public_process_values(request_municipality(request))
+    municipality = request_municipality(request)
+    if _unfiltered(filters):
+        page = _first_page(_FIRST_PROCESSES, NEWEST, filters, municipality.pk)
+        return _rendered(request, _page(request, page, NEWEST, filters,
+                                        serialise_rows=_processes))
+    qs = selectors.public_process_values(municipality)
     if filters.pillar:
         qs = qs.filter(pk__in=Process.pillars.through.objects.filter(
             pillar__slug=filters.pillar).values("process_id"))
@@ -395,6 +456,9 @@ def list_processes(request: HttpRequest, filters: Query[s.ProcessFilters]) -> Ht
             through = through.filter(target__code=filters.target)
         qs = qs.filter(pk__in=through.values("process_id"))
     return _rendered(request, _page(request, qs, NEWEST, filters, serialise_rows=_processes))
+
+
+_FIRST_PROCESSES = _first(selectors.public_process_values, NEWEST)
 
 
 def _processes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -420,6 +484,14 @@ def list_contributions(
     request: HttpRequest, filters: Query[s.ContributionFilters]
 ) -> HttpResponse:
     municipality = request_municipality(request)
+
+    def items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        selectors.complete_contributions(rows, municipality)
+        return serialise.contributions(rows)
+
+    if _unfiltered(filters):
+        page = _first_page(_FIRST_CONTRIBUTIONS, NEWEST, filters, municipality.pk)
+        return _rendered(request, _page(request, page, NEWEST, filters, serialise_rows=items))
     qs = selectors.public_contributions(municipality)
     if filters.process:
         # By id, not by a join on the slug: with `process_id = ?` the database walks the
@@ -440,13 +512,13 @@ def list_contributions(
         qs = qs.filter(neighbourhood=filters.neighbourhood)
     if filters.status:
         qs = filter_by_status(qs, filters.status)
-
-    def items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        selectors.complete_contributions(rows, municipality)
-        return serialise.contributions(rows)
-
     return _rendered(request, _page(request, selectors.contribution_values(qs), NEWEST, filters,
                                     serialise_rows=items))
+
+
+_FIRST_CONTRIBUTIONS = _first(
+    lambda m: selectors.contribution_values(selectors.public_contributions(m)), NEWEST
+)
 
 
 @api.get("/contributions/{contribution_id}", response=_responses(s.ContributionOut),
