@@ -293,3 +293,34 @@ def test_process_list_moves_a_process_when_its_phase_ends(client_for, process, m
     assert "phase-past" in html.split(process.title)[1]
     english = _get(client, "/en/participate/")
     assert "Finished" in english
+
+
+# -- The process page ------------------------------------------------------------------------
+
+
+def test_process_page_shows_changes_at_once(client_for, process):
+    from faelles.participation.models import DraftVersion, Meeting, Phase, Process
+
+    client = client_for(None)
+    path = process.get_absolute_url()
+    _get(client, path)
+    start = timezone.now() + dt.timedelta(days=5)
+    meeting = Meeting.objects.create(municipality=process.municipality, process=process,
+                                     title="Borgermøde i Rådhuset", start=start,
+                                     end=start + dt.timedelta(hours=2), place="Rådhuset")
+    html = _get(client, path)
+    assert "Borgermøde i Rådhuset" in html and "Rådhuset" in html
+    meeting.title = "Borgermøde i Kulturhuset"
+    meeting.save()
+    assert "Borgermøde i Kulturhuset" in _get(client, path)
+    DraftVersion.objects.create(municipality=process.municipality, process=process, number=1,
+                                title="Udkast til stiplan")
+    assert "Udkast til stiplan" in _get(client, path)
+    phase = Phase.objects.get(process=process)
+    phase.end = dt.datetime(2031, 2, 28, 23, 0, tzinfo=dt.UTC)  # midnight in Copenhagen
+    phase.save()
+    assert "28. februar 2031" in _get(client, path)  # the last day of the phase
+    Process.objects.filter(pk=process.pk).update(contribution_count=42)  # a counter: no signal
+    assert "(42)" in _get(client, path)
+    meeting.delete()
+    assert "Borgermøde" not in _get(client, path)

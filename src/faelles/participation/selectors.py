@@ -106,7 +106,7 @@ def process_cards(*, municipality: Any, include_unpublished: bool = False,
     m_id = getattr(municipality, "pk", municipality)
     lang = translation.get_language() or "da"
     cards = pagecache.fragment(
-        f"participation:process-cards:{m_id}:{lang}:{int(include_unpublished)}", m_id,
+        f"participation:{SHAPE}:process-cards:{m_id}:{lang}:{int(include_unpublished)}", m_id,
         lambda: _load_process_cards(m_id, include_unpublished), ttl=SHELL_TTL,
     )
     counts = dict(Process.objects.filter(pk__in=[c.pk for c in cards]).order_by()
@@ -189,6 +189,7 @@ class PhaseInfo(PhaseTiming):
     start: dt.datetime
     end: dt.datetime
     questions: list[str] = field(default_factory=list)
+    dates: str = ""  # "start – last day", for the process page
 
     def get_type_display(self) -> str:
         return str(PhaseType(self.type).label) if self.type in PhaseType.values else self.type
@@ -201,7 +202,33 @@ class PillarInfo:
     title: str
 
 
+@dataclass(slots=True)
+class MeetingLine:
+    """A meeting as the process page lists it (plain values, the date already formatted)."""
+
+    pk: int
+    url: str
+    title: str
+    is_example: bool
+    when: str
+    place: str
+
+
+@dataclass(slots=True)
+class DraftLine:
+    """A version of the draft in hearing as the process page lists it."""
+
+    number: int
+    url: str
+    title: str
+    is_example: bool
+    published: str
+
+
 SHELL_TTL = 600  # seconds; invalidation is by the municipality's content generation
+# In every cached part's key: a deployment that changes what a part holds (its classes' fields)
+# must not read parts pickled by the code before it (nor they its parts). Raise when it does.
+SHAPE = "v2"
 
 
 def process_shell(
@@ -226,15 +253,52 @@ def process_shell(
     m_id = getattr(municipality, "pk", municipality)
     lang = translation.get_language() or "da"
     process = pagecache.fragment(
-        f"participation:shell:{m_id}:{slug}:{lang}:{int(with_texts)}", m_id,
+        f"participation:{SHAPE}:shell:{m_id}:{slug}:{lang}:{int(with_texts)}", m_id,
         lambda: _load_shell(m_id, slug, lang, with_texts), ttl=SHELL_TTL,
     )
     if process is not None and with_texts:
-        counts = Process.objects.filter(pk=process.pk).values_list(
-            "contribution_count", "comment_count", "support_count").first()
+        counts = _process_counts(process.pk)
         if counts:
             process.contribution_count, process.comment_count, process.support_count = counts
     return process
+
+
+def _process_counts(pk: int) -> tuple[int, int, int] | None:
+    """The process's counters (kept by `update()`, so never cached), in plain SQL: building the
+    one-row query through the ORM cost more than running it."""
+    meta = Process._meta
+    qn = connection.ops.quote_name
+    cols = ", ".join(qn(meta.get_field(f).column)
+                     for f in ("contribution_count", "comment_count", "support_count"))
+    # Table and column names come from the model; the id is a bound parameter.
+    sql = f"SELECT {cols} FROM {qn(meta.db_table)} WHERE {qn(meta.pk.column)} = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        return cursor.fetchone()
+
+
+def _add_page_lines(p: Process, lang: str) -> None:
+    """What only the process page shows, as display-ready values: each phase's dates, the
+    meetings and the draft versions (so the cached shell carries them)."""
+    from faelles.core.formatting import DateFormatter
+
+    fmt = DateFormatter()
+    for ph in p.__dict__["phase_list"]:
+        ph.dates = f"{fmt(ph.start, 'j. F Y')} – {fmt(ph.last_moment, 'j. F Y')}"
+    p.meeting_lines = [  # type: ignore[attr-defined]
+        MeetingLine(pk, path_for("participation:meeting", pk=pk), _tr(da, en, lang), example,
+                    fmt(start, "j. F Y, H:i"), place)
+        for pk, da, en, example, start, place in Meeting.objects.filter(process_id=p.pk)
+        .order_by("start", "id").values_list("pk", "title_da", "title_en", "is_example",
+                                             "start", "place")
+    ]
+    p.draft_lines = [  # type: ignore[attr-defined]
+        DraftLine(number, path_for("participation:draft", slug=p.slug, number=number),
+                  _tr(da, en, lang), example, fmt(published, "j. F Y"))
+        for number, da, en, example, published in DraftVersion.objects.filter(process_id=p.pk)
+        .order_by("number").values_list("number", "title_da", "title_en", "is_example",
+                                        "published_at")
+    ]
 
 
 def process_shell_by_pk(*, municipality: Any, pk: int) -> Process | None:
@@ -246,7 +310,7 @@ def process_shell_by_pk(*, municipality: Any, pk: int) -> Process | None:
     m_id = getattr(municipality, "pk", municipality)
     lang = translation.get_language() or "da"
     return pagecache.fragment(
-        f"participation:shell-pk:{m_id}:{pk}:{lang}", m_id,
+        f"participation:{SHAPE}:shell-pk:{m_id}:{pk}:{lang}", m_id,
         lambda: _load_shell(m_id, "", lang, False, pk=pk), ttl=SHELL_TTL,
     )
 
@@ -296,6 +360,8 @@ def _load_shell(m_id: int, slug: str, lang: str, with_texts: bool, *,
     p.sdg_numbers = sdg_numbers  # type: ignore[attr-defined]
     p.status_list = (  # type: ignore[attr-defined]
         [] if with_texts or pk is not None else statuses_of(m_id))
+    if with_texts:
+        _add_page_lines(p, lang)
     return p
 
 

@@ -222,8 +222,8 @@ def _thread_part(request: HttpRequest, contribution: Contribution, *,
                             signed_in=signed_in)
 
     part = pagecache.fragment(
-        f"participation:thread:{contribution.pk}:{lang}:{int(may_comment)}:{int(signed_in)}",
-        mid, load,
+        f"participation:{selectors.SHAPE}:thread:{contribution.pk}:{lang}:{int(may_comment)}"
+        f":{int(signed_in)}", mid, load,
     )
     csrf = csrf_input(request) if may_comment else ""
     editable: set[int] = set()
@@ -291,8 +291,7 @@ def process_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "participation/process_detail.html", {
         "process": process, "now": now, "abilities": abilities,
         "can_support": can_support, "can_comment": can_comment,
-        "meetings": selectors.meetings_for(process=process), "latest": latest,
-        "drafts": selectors.drafts_for(process=process),
+        "meetings": process.meeting_lines, "latest": latest, "drafts": process.draft_lines,
         "following": is_following(user=user, target=process),
         "may_answer": can(user, "feedback.change_answer", process),
     })
