@@ -222,3 +222,17 @@ def test_sdg_goal_page_unknown_numbers_are_not_found(
     assert client.get("/verdensmaal/12/").status_code == 200
     SdgGoal.objects.filter(number=12).delete()  # a signal: the global generation moves
     assert client.get("/verdensmaal/12/").status_code == 404
+
+
+def test_links_edited_from_the_target_side_invalidate(
+    demo_data: Municipality, client_for: Any
+) -> None:
+    client = client_for(None)
+    url = path("sdg:goal", {"number": 11})
+    pillar = Pillar.objects.filter(municipality=demo_data).first()
+    goal = Goal.objects.create(municipality=demo_data, pillar=pillar, slug="byhaver",
+                               title_da="Flere byhaver", dimension="environmental")
+    _get(client, url)
+    assert "Flere byhaver" not in _cached(client, url)
+    Target.objects.get(code="11.7").local_goals.add(goal)  # reverse side: a catalogue row
+    assert "Flere byhaver" in _get(client, url)
