@@ -341,3 +341,28 @@ def test_detail_content_cache_follows_every_change(
     editor = make_user(roles=("editor",), municipality=municipality)
     assert client_for(editor).get("/data/co2/").status_code == 200
     assert client.get("/data/co2/").status_code == 404  # the editor's visit cached nothing
+
+
+def test_detail_shows_goal_pillar_and_un_indicator_from_the_one_query(
+    client_for: Callable[..., Any], make_indicator: Callable[..., Indicator],
+    make_user: Callable[..., Any],
+) -> None:
+    """The published page reads the indicator with its relations in one compiled query: it
+    shows what the editors' path through the ORM shows."""
+    from faelles.sdg.models import Indicator as SdgIndicator
+
+    un = SdgIndicator.objects.get(code="11.6.2")
+    indicator = make_indicator(slug="luft", title="Luftkvalitet", sdg_indicator=un)
+    fill(indicator, range(2015, 2019))
+
+    def content(html: str) -> str:
+        return html[html.index("<h1>"):html.index("</main>")]
+
+    public = content(client_for(None).get("/data/luft/").content.decode())
+    assert 'href="/verdensmaal/11/#target-11-6"' in public
+    assert f"11.6.2: {un.title_da}" in public
+    assert "Det grønne" in public and "Mindre CO2" in public  # pillar and goal
+    indicator.is_published = False
+    indicator.save()
+    editor = make_user(roles=("editor",), municipality=indicator.municipality)
+    assert content(client_for(editor).get("/data/luft/").content.decode()) == public

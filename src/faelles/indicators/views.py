@@ -35,6 +35,7 @@ from faelles.indicators.selectors import (
     indicator_data,
     indicator_series_keys,
     iter_rows,
+    public_indicator,
     published_goals,
     status_counts_of,
 )
@@ -153,9 +154,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _public_detail(
     request: HttpRequest, municipality: Any, slug: str, lang: str
 ) -> tuple[str, str] | None:
-    try:
-        indicator = _with_related().get(municipality=municipality, slug=slug, is_published=True)
-    except Indicator.DoesNotExist:  # not found, or for editors only: the access check decides
+    indicator = public_indicator(municipality.pk, slug)
+    if indicator is None:  # not found, or for editors only: the access check decides
         return None
     return indicator.title, _detail_body(request, indicator, municipality, lang)
 
