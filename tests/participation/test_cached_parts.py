@@ -324,3 +324,18 @@ def test_process_page_shows_changes_at_once(client_for, process):
     assert "(42)" in _get(client, path)
     meeting.delete()
     assert "Borgermøde" not in _get(client, path)
+
+
+def test_a_withdrawn_contribution_shows_at_once_in_the_anonymous_page_cache(
+        settings, client_for, make_contribution, make_user):
+    """Withdrawing writes with update() (no signal): the service invalidates the pages."""
+    settings.FAELLES_PAGE_CACHE = True
+    author = make_user()
+    c = make_contribution(author=author)
+    client = client_for(None)
+    first = client.get(c.get_absolute_url())
+    assert client.get(c.get_absolute_url())["X-Page-Cache"] == "hit"
+    assert "trak sit bidrag tilbage" not in first.content.decode()
+    services.contribution_withdraw(contribution=c, user=author)
+    response = client.get(c.get_absolute_url())
+    assert response["X-Page-Cache"] == "miss"

@@ -459,6 +459,8 @@ def contribution_withdraw(*, contribution: Contribution, user: User) -> Contribu
                 contribution_count=F("contribution_count") - 1
             )
     contribution.refresh_from_db(fields=["withdrawn_at"])
+    # Written with update(), which sends no signal: cached pages showing it are invalidated here.
+    bump_municipalities([contribution.municipality_id])
     _reindex(contribution)
     return contribution
 
