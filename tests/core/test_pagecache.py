@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -106,3 +108,20 @@ def test_a_write_while_a_page_renders_is_not_hidden(municipality, client_for, pa
                         staticmethod(original))
     assert client.get("/om/")["X-Page-Cache"] == "miss"
     assert client.get("/om/")["X-Page-Cache"] == "hit"
+
+
+def test_a_fragment_stored_before_the_commit_is_retired_by_it(
+    municipality: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A reader between a write's bump and its commit sees the old rows and stores them under
+    the new generation; the bump at commit makes that value unreachable."""
+    from django.db import transaction
+
+    from faelles.core.pagecache import bump, fragment
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        bump(municipality.pk)
+        # What a concurrent request would store, having read the not yet committed state.
+        assert fragment("probe", municipality.pk, lambda: "old rows") == "old rows"
+        assert fragment("probe", municipality.pk, lambda: "never") == "old rows"
+    assert fragment("probe", municipality.pk, lambda: "new rows") == "new rows"

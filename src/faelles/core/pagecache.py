@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 
 from faelles.core.tenancy import municipality_for_host
@@ -78,7 +79,15 @@ def generation(municipality_id: int | None) -> int:
 
 
 def bump(municipality_id: int | None) -> None:
-    """Invalidate every cached page of the municipality."""
+    """Invalidate every cached page and fragment of the municipality, now and again when the
+    surrounding transaction commits: a request that read the old rows between the first bump
+    and the commit stored them under the new generation, and the second bump retires them."""
+    _incr(municipality_id)
+    if connection.in_atomic_block:
+        transaction.on_commit(lambda: _incr(municipality_id))
+
+
+def _incr(municipality_id: int | None) -> None:
     key = _generation_key(municipality_id)
     try:
         cache.incr(key)
