@@ -125,3 +125,26 @@ def test_a_fragment_stored_before_the_commit_is_retired_by_it(
         assert fragment("probe", municipality.pk, lambda: "old rows") == "old rows"
         assert fragment("probe", municipality.pk, lambda: "never") == "old rows"
     assert fragment("probe", municipality.pk, lambda: "new rows") == "new rows"
+
+
+def test_a_bumped_generation_does_not_expire(municipality: Any) -> None:
+    """incr() on the database cache stores with the default timeout; the generation must stay
+    (or every cached fragment goes cold a few minutes after each edit)."""
+    from django.core.cache import caches
+
+    from faelles.core.pagecache import _generation_key, bump, generation
+
+    cache = caches["default"]
+    generation(municipality.pk)
+    bump(municipality.pk)
+    key = cache.make_and_validate_key(_generation_key(municipality.pk))
+    backend = type(cache).__name__
+    if backend == "DatabaseCache":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT expires FROM faelles_cache WHERE cache_key = %s", [key])
+            (expires,) = cursor.fetchone()
+        assert str(expires).startswith("9999")
+    elif backend == "RedisCache":
+        assert cache._cache.get_client().ttl(key) == -1  # no expiry
+    else:
+        pytest.skip(f"no expiry to read on {backend}")

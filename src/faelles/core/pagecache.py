@@ -93,6 +93,11 @@ def _incr(municipality_id: int | None) -> None:
         cache.incr(key)
     except ValueError:
         cache.set(key, _fresh_generation(), timeout=None)
+    else:
+        # The database cache's incr() writes with the default timeout (300 s): without this
+        # the generation would lapse and every fragment go cold five minutes after an edit.
+        if not isinstance(caches["default"], RedisCache):
+            cache.touch(key, None)
 
 
 def bump_all() -> None:
