@@ -222,3 +222,28 @@ def test_stored_excerpt_follows_the_public_text(process, make_contribution, make
     )
     assert Contribution.objects.get(pk=letter.pk).excerpt == \
         "Brevet beder om flere skraldespande."
+
+
+def test_hidden_or_withdrawn_contribution_file_leaves_its_public_address(
+    client_for, process, citizen, make_user, municipality, django_capture_on_commit_callbacks,
+):
+    """Media files are served without a permission check: hiding or withdrawing a
+    contribution moves its file to a new random name, so the address anyone saw stops
+    working, while staff still reach the file from the contribution."""
+    client = client_for(citizen)
+    _create(client, process, attachment=_pdf())
+    _create(client, process, title="Endnu et forslag", attachment=_png())
+    hidden, withdrawn = Contribution.objects.order_by("pk")
+    public_urls = [hidden.attachment.url, withdrawn.attachment.url]
+    assert all(client.get(url).status_code == 200 for url in public_urls)
+    moderator = make_user(roles=("moderator",), municipality=municipality)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.moderation_hide(moderator=moderator, reason="Personlige oplysninger",
+                                 contribution=hidden)
+        services.contribution_withdraw(contribution=withdrawn, user=citizen)
+    for c, old_url in zip((hidden, withdrawn), public_urls, strict=True):
+        c.refresh_from_db()
+        assert c.attachment.url != old_url
+        assert client.get(old_url).status_code == 404
+        assert default_storage.exists(c.attachment.name)  # kept for staff and privacy export
+    assert hidden.attachment.name.endswith(".pdf") and withdrawn.attachment.name.endswith(".png")

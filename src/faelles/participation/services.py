@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -293,6 +295,21 @@ def _save_attachment(contribution: Contribution, attachment: CleanFile | None) -
     contribution.attachment_size = attachment.content.size
 
 
+def _rename_attachment(contribution: Contribution) -> bool:
+    """Give the attachment a new random name, so the address the public knew stops working
+    once the contribution is hidden or withdrawn (media files are served without a check).
+    Staff still reach it from the contribution. The caller saves the row."""
+    old = contribution.attachment.name or ""
+    if not old:
+        return False
+    storage = contribution.attachment.storage
+    ext = old.rsplit(".", 1)[-1] if "." in old.rsplit("/", 1)[-1] else "bin"
+    with storage.open(old, "rb") as fh:
+        contribution.attachment.save(f"{uuid.uuid4().hex}.{ext}", File(fh), save=False)
+    _delete_file_on_commit(storage, old)
+    return True
+
+
 def _delete_file_on_commit(storage: Any, name: str) -> None:
     """Remove a replaced or removed file once the row no longer points to it (never before:
     a rolled-back transaction would leave the row pointing to nothing)."""
@@ -454,6 +471,9 @@ def contribution_withdraw(*, contribution: Contribution, user: User) -> Contribu
         updated = Contribution.objects.filter(
             pk=contribution.pk, withdrawn_at__isnull=True
         ).update(withdrawn_at=timezone.now())
+        if updated and _rename_attachment(contribution):
+            Contribution.objects.filter(pk=contribution.pk).update(
+                attachment=contribution.attachment.name)
         if updated and not contribution.is_hidden:
             Process.objects.filter(pk=contribution.process_id).update(
                 contribution_count=F("contribution_count") - 1
@@ -720,7 +740,10 @@ def moderation_hide(
         was_hidden = locked.is_hidden
         locked.is_hidden = True
         locked.hidden_reason = reason
-        locked.save(update_fields=["is_hidden", "hidden_reason"])
+        fields = ["is_hidden", "hidden_reason"]
+        if isinstance(locked, Contribution) and not was_hidden and _rename_attachment(locked):
+            fields.append("attachment")
+        locked.save(update_fields=fields)
         if not was_hidden and isinstance(locked, Contribution) and locked.withdrawn_at is None:
             Process.objects.filter(pk=locked.process_id).update(
                 contribution_count=F("contribution_count") - 1
