@@ -1,5 +1,6 @@
-"""`faelles.core.prepared.Prepared` returns exactly what the ORM returns, for every shape, on
-SQLite and PostgreSQL, and shapes that cannot be reused fall back to the ORM."""
+"""`faelles.core.prepared.Prepared` returns exactly what the ORM returns, for every query of the
+apps and every shape, on SQLite and PostgreSQL; the queries of the apps are really prepared (not
+run through the ORM fallback), and shapes that cannot be reused fall back to the ORM."""
 
 from __future__ import annotations
 
@@ -10,10 +11,18 @@ import pytest
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from faelles.api import selectors, v1
+from faelles.api.pagination import BY_ID, BY_ORDER, NEWEST, first_page, keyset_page
 from faelles.core.prepared import MAX_PLANS, Prepared
 from tests.api import conftest as api_fixtures
+from tests.feedback import conftest as feedback_fixtures
 
-world = api_fixtures.world  # the API's fixture: public and private rows of every kind
+# The API's and feedback's fixtures, for their apps' queries.
+world = api_fixtures.world
+process, make_process = feedback_fixtures.process, feedback_fixtures.make_process
+pm, citizen = feedback_fixtures.pm, feedback_fixtures.citizen
+bulk_contributions = feedback_fixtures.bulk_contributions
+decision, initiative = feedback_fixtures.decision, feedback_fixtures.initiative
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +45,173 @@ def _same_as_orm(query: Prepared, *args: Any, shape: dict[str, Any] | None = Non
     if prepared:
         assert None not in _plans(query)
     return first
+
+
+# --- api -------------------------------------------------------------------------------------
+
+
+def test_api_rows_equal_the_orm_rows_for_each_shape(world: Any) -> None:
+    from faelles.core.models import Municipality
+    from faelles.indicators.models import Assessment
+    from faelles.participation.models import Contribution
+
+    ids = list(Contribution.objects.values_list("id", flat=True))
+    assessments = list(Assessment.objects.values_list("indicator_id", flat=True))
+    for build in (selectors._q_states, selectors._q_outcomes, selectors._q_contribution_pillars,
+                  selectors._q_contribution_targets, selectors._q_redactions):
+        query = Prepared(build)
+        for part in (ids, ids[:1], ids[::-1], ids + ids[:2]):
+            _same_as_orm(query, ids=part)
+        assert query.rows(ids=[]) == list(build([])) == []
+    # Converted columns: JSON, datetimes, booleans; a modeltranslation queryset (reordered
+    # columns) and a flat list.
+    _same_as_orm(Prepared(selectors._indicator_assessments.build), ids=assessments)
+    statuses = Prepared(selectors._q_statuses)
+    for m in Municipality.objects.all():
+        _same_as_orm(statuses, municipality=m.pk)
+    flat = Prepared(lambda ids: Contribution.objects.filter(pk__in=ids).order_by("id")
+                    .values_list("id", flat=True))
+    assert _same_as_orm(flat, ids=ids) == sorted(ids)
+    assert flat.rows(ids=[]) == []
+
+
+def test_api_module_queries_are_prepared(world: Any) -> None:
+    from faelles.participation.models import Contribution, Process
+    from faelles.strategy.models import Goal, Initiative
+
+    contributions = list(Contribution.objects.values_list("id", flat=True))
+    goals = list(Goal.objects.values_list("id", flat=True))
+    initiatives = list(Initiative.objects.values_list("id", flat=True))
+    processes = list(Process.objects.values_list("id", flat=True))
+    users = list(Contribution.objects.exclude(author=None).values_list("author_id", flat=True))
+    for query, ids in [
+        (selectors._goal_targets, goals), (selectors._goal_sdgs, goals),
+        (selectors._initiative_goals, initiatives), (selectors._initiative_sdgs, initiatives),
+        (selectors._initiative_partners, initiatives),
+        (selectors._initiative_milestones, initiatives),
+        (selectors._process_pillars, processes), (selectors._process_goals, processes),
+        (selectors._process_phases, processes), (selectors._process_targets, processes),
+        (selectors._contribution_pillars, contributions),
+        (selectors._contribution_targets, contributions), (selectors._states, contributions),
+        (selectors._outcomes, contributions), (selectors._redactions, contributions),
+        (selectors._user_names, users),
+    ]:
+        _same_as_orm(query, ids=ids)
+    _same_as_orm(selectors._statuses, municipality=world.process.municipality_id)
+
+
+def test_first_pages_equal_the_keyset_walk(world: Any, municipality: Any) -> None:
+    from tests.api.test_behaviour import make_contributions
+
+    make_contributions(world.process, 7)
+    cases = [
+        (v1._FIRST_GOALS, selectors.public_goal_values, BY_ORDER),
+        (v1._FIRST_INITIATIVES, selectors.public_initiative_values, BY_ID),
+        (v1._FIRST_INDICATORS, selectors.public_indicator_values, BY_ORDER),
+        (v1._FIRST_PROCESSES, selectors.public_process_values, NEWEST),
+        (v1._FIRST_CONTRIBUTIONS,
+         lambda m: selectors.contribution_values(selectors.public_contributions(m)), NEWEST),
+    ]
+    for query, values, ordering in cases:
+        for limit in (1, 2, 5, 500):
+            walked = keyset_page(values(municipality), ordering=ordering, cursor=None,
+                                 limit=limit)
+            first = first_page(query, ordering=ordering, limit=limit,
+                               municipality=municipality.pk)
+            assert first.items == walked.items
+            assert [list(r) for r in first.items] == [list(r) for r in walked.items]
+            assert first.next_cursor == walked.next_cursor
+            _same_as_orm(query, shape={"limit": limit}, municipality=municipality.pk)
+
+
+def test_unfiltered_and_filtered_first_pages_answer_the_same(world: Any,
+                                                           client_for: Any) -> None:
+    """`?status=` off / on: a filter that keeps every row gives the same page through the
+    ORM path as the prepared page 1."""
+    client = client_for(None)
+    for lang in ("da", "en"):
+        prepared = client.get(f"/api/v1/processes?lang={lang}").json()
+        built = client.get(f"/api/v1/processes?lang={lang}&sdg=11").json()
+        assert [p for p in prepared["items"] if 11 in p["sdgs"]] == built["items"]
+
+
+# --- strategy, sdg, indicators (positional values, ints and strs) -------------------------------
+
+
+def test_strategy_sdg_and_indicator_rows_equal_the_orm(world: Any, municipality: Any) -> None:
+    from faelles.indicators import selectors as indicators
+    from faelles.indicators.models import Indicator, Observation
+    from faelles.sdg import selectors as sdg
+    from faelles.strategy import selectors as strategy
+    from faelles.strategy.models import Vision
+
+    m = municipality.pk
+    vision = Vision.objects.get(municipality=municipality).pk
+    indicator = Indicator.objects.get(slug="co2-udledning").pk
+    Observation.objects.create(municipality=municipality, indicator_id=indicator, period="2023",
+                               year=2023, value=50.0, disaggregation_key="age=young")
+    for query, args in [
+        (strategy._VISION, (m,)), (strategy._VISION_PILLARS, (vision,)),
+        (strategy._VISION_FOCUS, (vision,)), (strategy._DECISIONS, (m,)),
+        (strategy._MILESTONES, (m,)), (strategy._CHANGED_INITIATIVES, (m,)),
+        (strategy._COUNTS, (m,)), (strategy._SDG_GOAL_PAIRS, (m,)),
+        (strategy._SDG_INITIATIVE_PAIRS, (m,)), (strategy._FOCUS_NUMBERS, (m,)),
+        (strategy._FOCUS_ON, (m, 11)), (strategy._TARGETS, (11,)),
+        (strategy._TARGET_INDICATORS, (11,)), (strategy._TARGET_GOALS, (m, 11)),
+        (strategy._TARGET_INITIATIVES, (m, 11)),
+        (sdg._GOAL, (11,)), (sdg._GOALS, ()),
+        (indicators._PUBLIC_INDICATOR, (m, "co2-udledning")),
+        (indicators._PUBLIC_INDICATOR, (m, "skjult-indikator")),
+        (indicators._SERIES_KEYS, (indicator,)),
+        (indicators._ROWS_OF, (indicator, "")), (indicators._ROWS_OF, (indicator, "", "age=young")),
+        (indicators._ASSESSMENTS_OF, (indicator, "")),
+        (indicators._ASSESSMENTS_OF, (indicator, "", "age=young")),
+    ]:
+        _same_as_orm(query, *args)
+    assert strategy._COUNTS.first(m) == (2, 1)  # a goal under a hidden pillar counts
+    assert strategy._FOCUS_NUMBERS.rows(m) == [11]
+    assert strategy._FOCUS_ON.first(m, 3) is None
+    assert len(indicators._ROWS_OF.rows(indicator, "", "age=young")) == 4
+
+
+# --- feedback (keyword values, aware datetimes, shape constants) ------------------------------
+
+
+def test_feedback_rows_equal_the_orm(
+    municipality: Any, pm: Any, citizen: Any, bulk_contributions: Any, decision: Any,
+    initiative: Any,
+) -> None:
+    from faelles.feedback import selectors as feedback
+    from faelles.feedback.models import Notification, Outcome, Status
+    from tests.feedback.test_page_values import _mixed
+
+    made = bulk_contributions(citizen, 25)
+    _mixed(municipality, pm, made, decision, initiative)
+    ids = [c.pk for c in made]
+    at, pk = made[10].created_at, made[10].pk
+    who = {"user": citizen.pk, "municipality": municipality.pk}
+    for shape, values in (
+        ({"direction": "first", "limit": 21}, {"at": dt.datetime.max.replace(tzinfo=dt.UTC)}),
+        ({"direction": "after", "limit": 21}, {"at": at, "pk": pk}),
+        ({"direction": "before", "limit": 21}, {"at": at, "pk": pk}),
+    ):
+        assert _same_as_orm(feedback._MY_ROWS, shape=shape, **values, **who)
+        assert _same_as_orm(Prepared(feedback._my_rows, shape=("direction", "limit")),
+                            shape=shape, **values, **who)
+    assert _same_as_orm(feedback._OUTCOMES, ids=ids) == list(Outcome.objects.filter(
+        contribution_id__in=ids).values_list(*feedback._OUTCOME_COLUMNS))
+    assert feedback._OUTCOMES.rows(ids=[]) == []
+    _same_as_orm(feedback._STATUSES, municipality=municipality.pk)
+    for n in range(3):
+        Notification.objects.create(user=citizen, municipality=municipality, kind="answer",
+                                    subject_da=f"Nyt {n}", url="/x/",
+                                    event_key=f"test-{n}")
+    _same_as_orm(feedback._UNREAD, **who)
+    _same_as_orm(feedback._NOTIFICATIONS, shape={"limit": 2}, **who)
+    # modeltranslation's manager (its own iterable, its column order)
+    multilingual = Prepared(lambda *, municipality: Status.objects.filter(
+        municipality_id=municipality).values_list("id", "name_da", "kind"))
+    _same_as_orm(multilingual, municipality=municipality.pk)
 
 
 # --- the class itself -------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """"Mine bidrag" and the notifications page read plain values through queries compiled once per
-shape (`faelles.feedback.prepared`). They must show exactly what the model-based trace shows,
-in both languages, with a pinned number of queries."""
+shape (`faelles.core.prepared`, checked against the ORM in tests/core/test_prepared.py). They
+must show exactly what the model-based trace shows, in both languages, with a pinned number of
+queries."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from django.utils import timezone, translation
 from faelles.core.links import path_for
 from faelles.feedback import selectors, services
 from faelles.feedback.models import ContributionState, Notification, Status
-from faelles.feedback.prepared import Prepared
 from tests.feedback.test_pages import _handled
 
 pytestmark = pytest.mark.django_db
@@ -164,38 +164,3 @@ def test_notifications_page_queries_links_and_dates(
     assert unread == Notification.objects.filter(
         pk__in=Notification.objects.filter(user=citizen).order_by("-created_at", "-id")
         .values_list("pk", flat=True)[:50], read_at__isnull=True).count()
-
-
-def test_prepared_rows_equal_the_orm_and_fall_back_when_not_reusable(
-    municipality: Any, pm: Any, citizen: Any, bulk_contributions: Any, decision: Any,
-    initiative: Any,
-) -> None:
-    made = bulk_contributions(citizen, 25)
-    _mixed(municipality, pm, made, decision, initiative)
-    ids = [c.pk for c in made]
-    at, pk = made[10].created_at, made[10].pk
-    build = selectors._my_rows
-    for shape, values in (
-        ({"direction": "first", "limit": 21}, {"at": dt.datetime.max.replace(tzinfo=dt.UTC)}),
-        ({"direction": "after", "limit": 21}, {"at": at, "pk": pk}),
-        ({"direction": "before", "limit": 21}, {"at": at, "pk": pk}),
-    ):
-        values |= {"user": citizen.pk, "municipality": municipality.pk}
-        prepared = Prepared(build)
-        first = prepared.rows(shape, **values)  # compiles
-        assert first == prepared.rows(shape, **values) == [tuple(r) for r in build(**shape,
-                                                                                   **values)]
-        assert first and all(v is not None for v in prepared._compiled.values())
-    outcomes = selectors._OUTCOMES.rows(ids=ids)
-    from faelles.feedback.models import Outcome
-
-    assert outcomes == [tuple(r) for r in Outcome.objects.filter(
-        contribution_id__in=ids).values_list(*selectors._OUTCOME_COLUMNS)]
-    # modeltranslation's querysets reorder values_list() columns in their own iterable: not
-    # reproduced, so the ORM runs every time, with the right columns.
-    multilingual = Prepared(lambda *, municipality: Status.objects.filter(
-        municipality_id=municipality).values_list("id", "name_da", "kind"))
-    rows = multilingual.rows(municipality=municipality.pk)
-    assert rows == list(Status.objects.filter(municipality=municipality)
-                        .values_list("id", "name_da", "kind"))
-    assert list(multilingual._compiled.values()) == [None]

@@ -115,10 +115,10 @@ def keyset_page(
 
 
 def first_page(query: Any, *, ordering: Ordering, limit: int, **params: Any) -> Page:
-    """Page 1 by a prepared query (`api.prepared.Prepared`) whose `build(limit, **params)`
-    returns the rows in `ordering`, sliced to `limit` rows: what `keyset_page` returns
-    without a cursor, without building the queryset again."""
-    rows = query(limit + 1, **params)
+    """Page 1 by a prepared query (`core.prepared.Prepared` with `shape=("limit",)`) whose
+    `build(limit=..., **params)` returns the rows in `ordering`, sliced to `limit` rows: what
+    `keyset_page` returns without a cursor, without building the queryset again."""
+    rows = query.rows(limit=limit + 1, **params)
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(rows, encode_cursor(rows[-1], ordering) if more and rows else None)

@@ -17,9 +17,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from faelles.accounts.models import Organisation
-from faelles.api.prepared import Prepared
 from faelles.core.markdown import render_markdown
 from faelles.core.models import Municipality
+from faelles.core.prepared import Prepared
 from faelles.indicators.models import Assessment, Observation
 from faelles.indicators.models import Indicator as LocalIndicator
 from faelles.participation.models import Contribution, Phase, Process
@@ -124,7 +124,7 @@ def complete_goals(rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     targets: dict[int, list[tuple[str, int]]] = {}
-    for gid, code, number in _goal_targets(ids=[row["id"] for row in rows]):
+    for gid, code, number in _goal_targets.rows(ids=[row["id"] for row in rows]):
         targets.setdefault(gid, []).append((code, number))
     for row in rows:
         row["sdg_targets"] = targets.get(row["id"], [])
@@ -194,19 +194,20 @@ def complete_initiatives(rows: list[dict[str, Any]]) -> None:
     ids = [row["id"] for row in rows]
     goals: dict[int, list[dict[str, str]]] = {}
     goal_ids: dict[int, list[int]] = {}
-    for iid, goal_id, slug, title_da, title_en in _initiative_goals(ids=ids):
+    for iid, goal_id, slug, title_da, title_en in _initiative_goals.rows(ids=ids):
         goals.setdefault(iid, []).append(
             {"slug": slug, "title": translated({"t_da": title_da, "t_en": title_en}, "t", lang)}
         )
         goal_ids.setdefault(iid, []).append(goal_id)
     sdgs: dict[int, set[int]] = {}
-    for goal_id, number in _initiative_sdgs(ids=ids):
+    for goal_id, number in _initiative_sdgs.rows(ids=ids):
         sdgs.setdefault(goal_id, set()).add(number)
     partners: dict[int, list[dict[str, str]]] = {}
-    for iid, slug, name, kind in _initiative_partners(ids=ids):
+    for iid, slug, name, kind in _initiative_partners.rows(ids=ids):
         partners.setdefault(iid, []).append({"slug": slug, "name": name, "kind": kind})
     milestones: dict[int, list[dict[str, Any]]] = {}
-    for iid, title_da, title_en, text_da, text_en, due, done in _initiative_milestones(ids=ids):
+    for (iid, title_da, title_en, text_da, text_en, due,
+         done) in _initiative_milestones.rows(ids=ids):
         milestones.setdefault(iid, []).append({
             "title": translated({"t_da": title_da, "t_en": title_en}, "t", lang),
             "description": translated({"t_da": text_da, "t_en": text_en}, "t", lang),
@@ -278,10 +279,10 @@ def complete_indicators(rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     sdgs: dict[int, set[int]] = {}
-    for goal_id, number in _goal_sdgs(ids=sorted({row["goal_id"] for row in rows})):
+    for goal_id, number in _goal_sdgs.rows(ids=sorted({row["goal_id"] for row in rows})):
         sdgs.setdefault(goal_id, set()).add(number)
     assessments: dict[int, list[dict[str, Any]]] = {}
-    for values in _indicator_assessments(ids=[row["id"] for row in rows]):
+    for values in _indicator_assessments.rows(ids=[row["id"] for row in rows]):
         a = dict(zip(ASSESSMENT_VALUES, values, strict=True))
         assessments.setdefault(a["indicator_id"], []).append(a)
     for row in rows:
@@ -356,7 +357,7 @@ _process_targets = Prepared(lambda ids: (
 def _linked_titles(query: Prepared, ids: list[int]) -> dict[int, list[dict[str, str]]]:
     """Slug and title of each public pillar or goal linked to these processes, in their order."""
     linked: dict[int, list[dict[str, str]]] = {}
-    for pid, slug, title_da, title_en in query(ids=ids):
+    for pid, slug, title_da, title_en in query.rows(ids=ids):
         linked.setdefault(pid, []).append(
             {"slug": slug, "title": translated({"t_da": title_da, "t_en": title_en}, "t")}
         )
@@ -371,13 +372,13 @@ def complete_processes(rows: list[dict[str, Any]]) -> None:
         return
     ids = [row["id"] for row in rows]
     phases: dict[int, list[dict[str, Any]]] = {}
-    for values in _process_phases(ids=ids):
+    for values in _process_phases.rows(ids=ids):
         phase = dict(zip(PHASE_VALUES, values, strict=True))
         phases.setdefault(phase["process_id"], []).append(phase)
     pillars = _linked_titles(_process_pillars, ids)
     goals = _linked_titles(_process_goals, ids)
     targets: dict[int, list[tuple[str, int]]] = {}
-    for pid, code, number in _process_targets(ids=ids):
+    for pid, code, number in _process_targets.rows(ids=ids):
         targets.setdefault(pid, []).append((code, number))
     for row in rows:
         pid = row["id"]
@@ -530,25 +531,25 @@ def contribution_links(ids: list[int], municipality: Municipality,
 
     lang = lang or translation.get_language() or "da"
     pillars: dict[int, list[dict[str, str]]] = {}
-    for cid, slug, title_da, title_en in _contribution_pillars(ids=ids):
+    for cid, slug, title_da, title_en in _contribution_pillars.rows(ids=ids):
         title = translated({"t_da": title_da, "t_en": title_en}, "t", lang)
         pillars.setdefault(cid, []).append({"slug": slug, "title": title})
     targets: dict[int, list[str]] = {}
-    for cid, code in _contribution_targets(ids=ids):
+    for cid, code in _contribution_targets.rows(ids=ids):
         targets.setdefault(cid, []).append(code)
     statuses = [
         (sid, key, translated({"n_da": name_da, "n_en": name_en}, "n", lang), is_default)
-        for sid, key, name_da, name_en, is_default in _statuses(municipality=municipality.pk)
+        for sid, key, name_da, name_en, is_default in _statuses.rows(municipality=municipality.pk)
     ]
     states: dict[int, tuple[Any, ...]] = {}
     for (cid, status_id, answered_at, answer_id, text, published_at, role, author_id,
-         name) in _states(ids=ids):
+         name) in _states.rows(ids=ids):
         answer = None
         if answer_id and answered_at is not None:
             answer = (text, published_at, role, author_id, name)
         states[cid] = (status_id, answer)
     outcomes: dict[int, list[dict[str, Any]]] = {}
-    for cid, kind, explanation, *linked in _outcomes(ids=ids):
+    for cid, kind, explanation, *linked in _outcomes.rows(ids=ids):
         # The target is the first one set (Outcome.target), its page by that kind.
         number = next((n for n in range(len(OUTCOME_TARGETS)) if linked[n * 4] is not None), 2)
         target = OUTCOME_TARGETS[number]
@@ -558,7 +559,7 @@ def contribution_links(ids: list[int], municipality: Municipality,
             "explanation": explanation, "url": page_url(_OUTCOME_PAGES[target], slug=slug),
         })
     redactions: dict[int, list[tuple[str, str]]] = {}
-    for cid, passage, reason in _redactions(ids=ids):
+    for cid, passage, reason in _redactions.rows(ids=ids):
         redactions.setdefault(cid, []).append((passage, reason))
     return {"pillars": pillars, "targets": targets, "statuses": statuses, "states": states,
             "outcomes": outcomes, "redactions": redactions}
@@ -588,7 +589,7 @@ def finish_contributions(rows: list[dict[str, Any]], links: dict[str, Any],
             answer[3] for cid in (row["id"] for row in rows)
             for answer in [states.get(cid, (None, None))[1]] if answer and answer[3]
         })
-        names = dict(_user_names(ids=author_ids)) if author_ids else {}
+        names = dict(_user_names.rows(ids=author_ids)) if author_ids else {}
     user_model = get_user_model()
     for row in rows:
         cid = row["id"]

@@ -29,8 +29,8 @@ from faelles.api.pagination import (
     first_page,
     keyset_page,
 )
-from faelles.api.prepared import Prepared
 from faelles.core.links import path_for
+from faelles.core.prepared import Prepared
 from faelles.core.tenancy import request_municipality
 from faelles.feedback.selectors import filter_by_status
 from faelles.indicators.models import Assessment
@@ -122,7 +122,8 @@ def _first(values: Callable[[Any], QuerySet], ordering: tuple[Key, ...]) -> Prep
     """Page 1 of `values(municipality)` in `ordering` as a prepared query (the view builds
     the queryset only for other pages and filtered lists)."""
     order_by = [key.order_by for key in ordering]
-    return Prepared(lambda limit, municipality: values(municipality).order_by(*order_by)[:limit])
+    return Prepared(lambda limit, municipality: values(municipality).order_by(*order_by)[:limit],
+                    shape=("limit",))
 
 
 def _first_page(query: Prepared, ordering: tuple[Key, ...], filters: s.Paged,

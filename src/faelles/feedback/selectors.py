@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from faelles.core.links import path_for
 from faelles.core.models import Municipality
+from faelles.core.prepared import Prepared
 from faelles.core.roles import RoleName
 from faelles.feedback.models import (
     COPENHAGEN,
@@ -33,7 +34,6 @@ from faelles.feedback.models import (
     Status,
     deadline_for,
 )
-from faelles.feedback.prepared import Prepared
 from faelles.participation.models import Contribution, ContributionKind, Process
 from faelles.strategy.models import InitiativeStatus
 
@@ -337,7 +337,7 @@ def _my_rows(*, direction: str, limit: int, user: int, municipality: int, at: dt
     return qs.values_list(*_MY_COLUMNS)[:limit]
 
 
-_MY_ROWS = Prepared(_my_rows)
+_MY_ROWS = Prepared(_my_rows, shape=("direction", "limit"))
 # A plain QuerySet: modeltranslation's reorders values_list() columns in its own iterable.
 _STATUSES = Prepared(lambda *, municipality: QuerySet(Status).filter(
     municipality_id=municipality).values_list("id", "name_da", "name_en", "kind", "is_default"))
@@ -404,16 +404,16 @@ def my_contributions(
     ids = {"user": user.pk, "municipality": municipality.pk}
     if seek_before:
         at, pk = seek_before
-        rows = _MY_ROWS.rows({"direction": "before", "limit": page_size + 1}, **ids, at=at, pk=pk)
+        rows = _MY_ROWS.rows(direction="before", limit=page_size + 1, **ids, at=at, pk=pk)
         has_prev, has_next = len(rows) > page_size, True
         rows = rows[:page_size][::-1]
     elif seek_after:
         at, pk = seek_after
-        rows = _MY_ROWS.rows({"direction": "after", "limit": page_size + 1}, **ids, at=at, pk=pk)
+        rows = _MY_ROWS.rows(direction="after", limit=page_size + 1, **ids, at=at, pk=pk)
         has_prev, has_next = True, len(rows) > page_size
         rows = rows[:page_size]
     else:
-        rows = _MY_ROWS.rows({"direction": "first", "limit": page_size + 1}, **ids,
+        rows = _MY_ROWS.rows(direction="first", limit=page_size + 1, **ids,
                              at=dt.datetime.max.replace(tzinfo=dt.UTC))
         has_prev, has_next = False, len(rows) > page_size
         rows = rows[:page_size]
@@ -720,7 +720,8 @@ class NotificationItem:
 
 _NOTIFICATIONS = Prepared(lambda *, limit, user, municipality: Notification.objects.filter(
     user_id=user, municipality_id=municipality)
-    .values_list("pk", "subject_da", "subject_en", "url", "read_at", "created_at")[:limit])
+    .values_list("pk", "subject_da", "subject_en", "url", "read_at", "created_at")[:limit],
+    shape=("limit",))
 
 
 def notifications_for(
@@ -728,7 +729,7 @@ def notifications_for(
 ) -> list[NotificationItem]:
     """The newest first (index `fb_notif_user`), as plain values."""
     lang = translation.get_language() or "da"
-    rows = _NOTIFICATIONS.rows({"limit": limit}, user=user.pk, municipality=municipality.pk)
+    rows = _NOTIFICATIONS.rows(limit=limit, user=user.pk, municipality=municipality.pk)
     # As Notification.subject(lang).
     return [NotificationItem(pk, en if lang == "en" and en else da, url, read_at, created_at)
             for pk, da, en, url, read_at, created_at in rows]

@@ -11,8 +11,8 @@ from typing import Any, NamedTuple
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 
 from faelles.core.models import Municipality
+from faelles.core.prepared import Prepared
 from faelles.indicators.models import Assessment, Indicator, Observation, ReportingStatus
-from faelles.strategy.prepared import Prepared
 
 
 @dataclass
@@ -260,7 +260,7 @@ def _public_indicator_query(m: int, slug: str) -> QuerySet:
     ).order_by().values_list(*columns)
 
 
-_PUBLIC_INDICATOR = Prepared(_public_indicator_query, int, str)
+_PUBLIC_INDICATOR = Prepared(_public_indicator_query)
 
 
 def public_indicator(municipality_id: int, slug: str) -> Indicator | None:
@@ -358,7 +358,7 @@ def indicator_data(
     assessments = {
         a.series_key: a
         for a in (Assessment.from_db("default", fields, row)
-                  for row in _ASSESSMENTS_OF[len(wanted)].rows(indicator.pk, *wanted))
+                  for row in _ASSESSMENTS_OF.rows(indicator.pk, *wanted))
     }
     return IndicatorData(
         rows=rows, dimensions=dimensions_of(keys), series_names=series_names,
@@ -372,21 +372,15 @@ _ROW_ORDER = ("disaggregation_key", "year", "quarter", "month", "series", "units
 # The page's queries, compiled once (building them cost more than running them): the series of
 # an indicator, and the rows of one series or of two (the chosen one and the total).
 _SERIES_KEYS = Prepared(lambda i: QuerySet(Assessment).filter(indicator_id=i)
-                        .values_list("series_key"), int)
-_ROWS_OF = {
-    n: Prepared(lambda i, *keys: QuerySet(Observation).filter(
-        indicator_id=i, disaggregation_key__in=keys,
-    ).order_by(*_ROW_ORDER).values_list(*_ROW_FIELDS), int, *([str] * n))
-    for n in (1, 2)
-}
+                        .values_list("series_key"))
+_ROWS_OF = Prepared(lambda i, *keys: QuerySet(Observation).filter(
+    indicator_id=i, disaggregation_key__in=keys,
+).order_by(*_ROW_ORDER).values_list(*_ROW_FIELDS))
 
 _ASSESSMENT_FIELDS = [f.attname for f in Assessment._meta.concrete_fields]
-_ASSESSMENTS_OF = {
-    n: Prepared(lambda i, *keys: QuerySet(Assessment).filter(
-        indicator_id=i, series_key__in=keys,
-    ).order_by().values_list(*_ASSESSMENT_FIELDS), int, *([str] * n))
-    for n in (1, 2)
-}
+_ASSESSMENTS_OF = Prepared(lambda i, *keys: QuerySet(Assessment).filter(
+    indicator_id=i, series_key__in=keys,
+).order_by().values_list(*_ASSESSMENT_FIELDS))
 
 
 def _page_rows(indicator_id: int, wanted: list[str]) -> list[ObservationRow]:
@@ -394,7 +388,7 @@ def _page_rows(indicator_id: int, wanted: list[str]) -> list[ObservationRow]:
     parsed: dict[str, dict[str, str]] = {}
     rows = []
     for (period, year, quarter, month, value, key, series, units, geocode, source,
-         retrieved_at) in _ROWS_OF[len(wanted)].rows(indicator_id, *wanted):
+         retrieved_at) in _ROWS_OF.rows(indicator_id, *wanted):
         disaggregation = parsed.get(key)
         if disaggregation is None:
             disaggregation = parsed[key] = _pairs(key)

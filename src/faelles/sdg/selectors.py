@@ -11,9 +11,9 @@ from django.utils import translation
 
 from faelles.core.links import path_for
 from faelles.core.models import Municipality
+from faelles.core.prepared import Prepared
 from faelles.sdg.colours import tile_colours
 from faelles.sdg.models import Goal
-from faelles.strategy.prepared import Prepared
 
 # The UN's 17 goals: the catalogue holds exactly these (tests/sdg pins it), so other numbers
 # are answered with 404 before any cache or database is asked.
@@ -82,7 +82,7 @@ class GoalHeader:
 
 
 _GOAL = Prepared(lambda n: QuerySet(Goal).filter(number=n).values_list(
-    "short_title_da", "short_title_en", "title_da", "title_en")[:1], int)
+    "short_title_da", "short_title_en", "title_da", "title_en")[:1])
 _GOALS = Prepared(lambda: QuerySet(Goal).order_by("number").values_list(
     "number", "short_title_da", "short_title_en"))
 

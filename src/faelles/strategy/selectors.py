@@ -13,6 +13,7 @@ from django.utils import translation
 from faelles.accounts.models import Organisation
 from faelles.core.links import path_for
 from faelles.core.models import Municipality
+from faelles.core.prepared import Prepared
 from faelles.sdg.models import Dimension
 from faelles.sdg.models import Goal as SdgGoal
 from faelles.sdg.models import Indicator as SdgIndicator
@@ -28,7 +29,6 @@ from faelles.strategy.models import (
     StrategyDocument,
     Vision,
 )
-from faelles.strategy.prepared import Prepared
 
 
 def published(qs: QuerySet, *, include_unpublished: bool = False) -> QuerySet:
@@ -94,16 +94,15 @@ class HomeVision:
 _VISION = Prepared(lambda m: QuerySet(Vision).filter(municipality_id=m, is_published=True)
                    .order_by(*Vision._meta.ordering)
                    .values_list("id", "title_da", "title_en", "text_da", "text_en",
-                                "period_start", "period_end", "source_url", "is_example")[:1],
-                   int)
+                                "period_start", "period_end", "source_url", "is_example")[:1])
 _VISION_PILLARS = Prepared(lambda v: QuerySet(Pillar).filter(vision_id=v, is_published=True)
                            .order_by(*Pillar._meta.ordering)
                            .values_list("slug", "title_da", "title_en", "summary_da",
-                                        "summary_en", "is_example"), int)
+                                        "summary_en", "is_example"))
 _VISION_FOCUS = Prepared(lambda v: QuerySet(FocusSDG).filter(vision_id=v)
                          .order_by(*FocusSDG._meta.ordering)
                          .values_list("keywords_da", "keywords_en", "sdg__number",
-                                      "sdg__short_title_da", "sdg__short_title_en"), int)
+                                      "sdg__short_title_da", "sdg__short_title_en"))
 
 
 def home_vision(municipality: Municipality | int) -> HomeVision | None:
@@ -153,16 +152,16 @@ ACTIVITY_LIMIT = 6
 _DECISIONS = Prepared(lambda m: QuerySet(Decision).filter(municipality_id=m, is_published=True)
                       .order_by(*Decision._meta.ordering)
                       .values_list("date", "slug", "title_da", "title_en", "is_example")
-                      [:ACTIVITY_LIMIT], int)
+                      [:ACTIVITY_LIMIT])
 _MILESTONES = Prepared(lambda m: QuerySet(Milestone).filter(
     municipality_id=m, completed_on__isnull=False, initiative__is_published=True,
 ).order_by("-completed_on").values_list(
     "completed_on", "title_da", "title_en", "initiative__slug", "initiative__title_da",
-    "initiative__title_en", "initiative__is_example")[:ACTIVITY_LIMIT], int)
+    "initiative__title_en", "initiative__is_example")[:ACTIVITY_LIMIT])
 _CHANGED_INITIATIVES = Prepared(lambda m: QuerySet(Initiative).filter(
     municipality_id=m, is_published=True,
 ).order_by("-updated_at").values_list(
-    "updated_at", "slug", "title_da", "title_en", "is_example")[:ACTIVITY_LIMIT], int)
+    "updated_at", "slug", "title_da", "title_en", "is_example")[:ACTIVITY_LIMIT])
 
 
 def latest_activity(municipality: Municipality | int) -> list[Activity]:
@@ -192,7 +191,7 @@ def _count_of(model: type, m: int) -> Subquery:
 
 
 _COUNTS = Prepared(lambda m: QuerySet(Municipality).filter(pk=m).values_list(
-    _count_of(Goal, m), _count_of(Initiative, m)), int)
+    _count_of(Goal, m), _count_of(Initiative, m)))
 
 
 def strategy_counts(municipality: Municipality | int) -> dict[str, int]:
@@ -328,11 +327,11 @@ def decision_page(decision: Decision) -> dict[str, Any]:
 
 _SDG_GOAL_PAIRS = Prepared(lambda m: QuerySet(Goal.sdg_targets.through).filter(
     goal__municipality_id=m, goal__is_published=True,
-).values_list("target__goal__number", "goal_id").distinct(), int)
+).values_list("target__goal__number", "goal_id").distinct())
 _SDG_INITIATIVE_PAIRS = Prepared(lambda m: QuerySet(Initiative.goals.through).filter(
     initiative__municipality_id=m, initiative__is_published=True, goal__is_published=True,
 ).exclude(goal__sdg_targets__isnull=True)
-    .values_list("goal__sdg_targets__goal__number", "initiative_id").distinct(), int)
+    .values_list("goal__sdg_targets__goal__number", "initiative_id").distinct())
 
 
 def sdg_counts(municipality: Municipality | int) -> dict[int, dict[str, int]]:
@@ -355,12 +354,12 @@ def _current_vision(m: int) -> Subquery:
 
 
 _FOCUS_NUMBERS = Prepared(lambda m: QuerySet(FocusSDG).filter(vision_id=_current_vision(m))
-                          .values_list("sdg__number", flat=True), int)
+                          .values_list("sdg__number", flat=True))
 
 
 def focus_numbers(municipality: Municipality | int) -> set[int]:
     """The SDG numbers the current vision puts first (1 query)."""
-    return {n for (n,) in _FOCUS_NUMBERS.rows(_pk(municipality))}
+    return set(_FOCUS_NUMBERS.rows(_pk(municipality)))
 
 
 @dataclass
@@ -373,7 +372,7 @@ class FocusText:
 
 _FOCUS_ON = Prepared(lambda m, n: QuerySet(FocusSDG).filter(
     vision_id=_current_vision(m), sdg__number=n,
-).values_list("keywords_da", "keywords_en", "text_da", "text_en")[:1], int, int)
+).values_list("keywords_da", "keywords_en", "text_da", "text_en")[:1])
 
 
 def focus_on(municipality: Municipality | int, number: int) -> FocusText | None:
@@ -423,16 +422,15 @@ class TargetRow:
 
 
 _TARGETS = Prepared(lambda n: QuerySet(SdgTarget).filter(goal__number=n)
-                    .order_by("sort_key", "id").values_list("id", "code", "title_da", "title_en"),
-                    int)
+                    .order_by("sort_key", "id").values_list("id", "code", "title_da", "title_en"))
 _TARGET_INDICATORS = Prepared(lambda n: QuerySet(SdgIndicator).filter(
     target__goal__number=n, is_current=True,
 ).order_by("target__sort_key", "sort_key", "id").values_list(
-    "target_id", "code", "title_da", "title_en", "repeat_of_id"), int)
+    "target_id", "code", "title_da", "title_en", "repeat_of_id"))
 _TARGET_GOALS = Prepared(lambda m, n: QuerySet(Goal.sdg_targets.through).filter(
     target__goal__number=n, goal__municipality_id=m, goal__is_published=True,
 ).values_list("goal_id", "target_id", "goal__slug", "goal__title_da", "goal__title_en",
-              "goal__is_example"), int, int)
+              "goal__is_example"))
 # The initiatives of those same goals (published, of this municipality, on a target of the SDG):
 # one fixed-shape query, not an IN list of the goals found.
 _TARGET_INITIATIVES = Prepared(lambda m, n: QuerySet(Initiative.goals.through).filter(
@@ -440,7 +438,7 @@ _TARGET_INITIATIVES = Prepared(lambda m, n: QuerySet(Initiative.goals.through).f
     initiative__is_published=True,
 ).order_by("initiative__title_da").values_list(
     "goal_id", "initiative_id", "initiative__slug", "initiative__title_da",
-    "initiative__title_en", "initiative__is_example").distinct(), int, int)
+    "initiative__title_en", "initiative__is_example").distinct())
 
 
 def sdg_goal_page(municipality: Municipality | int, number: int) -> dict[str, Any]:
