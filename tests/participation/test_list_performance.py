@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from faelles.config.jinja import _date
+from faelles.core.formatting import day_label
 from faelles.participation import selectors, services
 from faelles.participation.models import Comment, Contribution, Process, Question, Support
 
@@ -284,7 +285,8 @@ def test_day_label_matches_the_date_filter():
     for lang in ("da", "en"):
         with translation.override(lang):
             local = timezone.localtime(moment)
-            assert selectors._day_label(lang, local.date()) == _date(moment, "j. M Y")
+            for fmt in ("j. M Y", "j. F Y"):  # list cards; "Mine bidrag" and notifications
+                assert day_label(local.date(), fmt, lang) == _date(moment, fmt)
 
 
 # -- The cached shell is invalidated by every change it shows ------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
@@ -14,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from faelles.core.access import access_object
+from faelles.core.formatting import day_label
 from faelles.core.forms import already_submitted, submit_once
 from faelles.core.links import path_for
 from faelles.core.permissions import can, require
@@ -123,13 +123,6 @@ class _Card:
     when: str
 
 
-@lru_cache(maxsize=4096)
-def _local_day(lang: str, day: dt.date) -> str:
-    # The text `|date` gives for that local day ("j. F Y"), formatted once per language and day.
-    with translation.override(lang):
-        return dateformat.format(day, "j. F Y")
-
-
 def _mine_cards(items: list[selectors.MyContribution]) -> list[_Card]:
     """The lines of each card, formatted here with labels translated once per page and dates
     once per day: per card template calls (gettext, |date) were most of the page's rendering
@@ -138,6 +131,10 @@ def _mine_cards(items: list[selectors.MyContribution]) -> list[_Card]:
     tz = timezone.get_current_timezone()
     sent, answered = _("Sent %(date)s"), _("Answered %(date)s")
     due = _("Answer promised by %(date)s")
+
+    def day(value: dt.date) -> str:
+        return day_label(value, "j. F Y", lang)
+
     # The trace link's path around the id, reversed once per page (ids are digits).
     marker = 987_654_321_000
     before, _sep, after = selectors.trace_url(marker).partition(str(marker))
@@ -145,9 +142,9 @@ def _mine_cards(items: list[selectors.MyContribution]) -> list[_Card]:
     for t in items:
         cards.append(_Card(
             item=t, url=f"{before}{t.pk}{after}",
-            sent=sent % {"date": _local_day(lang, t.created_at.astimezone(tz).date())},
-            when=(answered % {"date": _local_day(lang, t.answered_at.astimezone(tz).date())}
-                  if t.answered_at else due % {"date": _local_day(lang, t.due_date)}),
+            sent=sent % {"date": day(t.created_at.astimezone(tz).date())},
+            when=(answered % {"date": day(t.answered_at.astimezone(tz).date())}
+                  if t.answered_at else due % {"date": day(t.due_date)}),
         ))
     return cards
 
@@ -165,7 +162,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     items = [
         # Links are stored as Danish paths; show them in the page's language.
         _NotificationLine(n.subject, services.translate_path(n.url, lang), n.read_at is None,
-                          _local_day(lang, n.created_at.astimezone(tz).date()))
+                          day_label(n.created_at.astimezone(tz).date(), "j. F Y", lang))
         for n in selectors.notifications_for(user=request.user, municipality=municipality)
     ]
     return render(request, "feedback/notifications.html", {"items": items})

@@ -17,16 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
 
+from faelles.core.formatting import DateFormatter, day_label
 from faelles.core.links import path_for
 from faelles.core.markdown import plain_text
 from faelles.participation.models import (
@@ -524,13 +524,6 @@ _CARD_COLUMNS = (
 )
 
 
-@lru_cache(maxsize=4096)
-def _day_label(lang: str, day: dt.date) -> str:
-    # Same text as the `|date("j. M Y")` filter gave; formatted once per language and day.
-    with translation.override(lang):
-        return dateformat.format(day, "j. M Y")
-
-
 def _row_query(process: Any, f: ContributionFilters, *, sort: str, lap: str,
                after: tuple[Any, int] | None, start: int, limit: int) -> QuerySet[Any]:
     """The card rows of one page: the filters, the keyset bound and the order.
@@ -787,7 +780,7 @@ def _cards(process: Process, rows: list[tuple[Any, ...]]) -> list[Card]:
             pk, f"{url[0]}/{pk}/{url[1]}", title, is_example, labels.kinds.get(kind, kind),
             labels.author(author_id, author_name, org_name if org_id else "", offline,
                           offline_name, publish_name and not protected),
-            created, created.isoformat(), _day_label(lang, created.astimezone(tz).date()),
+            created, created.isoformat(), day_label(created.astimezone(tz).date(), "j. M Y", lang),
             str(labels.areas.get(area, area)) if area else "",
             _tr(q_da, q_en, lang) if question_id else "", excerpt_, supports, comments,
             shuffle_key, labels.supports(supports), labels.comments(comments),
@@ -882,31 +875,21 @@ class ThreadAuthor:
         return self.name or gettext("Participant")
 
 
-@lru_cache(maxsize=8)
-def _short_months(lang: str) -> tuple[str, ...]:
-    """The "M" month names of `lang` (as `|date` gives them), index 1 to 12."""
-    with translation.override(lang):
-        return ("", *(dateformat.format(dt.date(2000, m, 1), "M") for m in range(1, 13)))
-
-
 class _ThreadLabels:
-    """The thread's display strings, made once per comment in Python: the same text as the
-    template's `|date("j. M Y, H:i")` and `|date("H:i")` in the local time zone, and the
-    author's name as `User.display_name` gives it (or "Deleted account")."""
+    """The thread's display strings, made once per comment in Python: the template's
+    `|date("j. M Y, H:i")` and `|date("H:i")` in the local time zone (one formatter per
+    thread), and the author's name as `User.display_name` gives it (or "Deleted account")."""
 
     def __init__(self) -> None:
-        self.tz = timezone.get_current_timezone()
-        self.months = _short_months(translation.get_language() or "da")
+        self.fmt = DateFormatter()
         self.participant = gettext("Participant")
         self.deleted = gettext("Deleted account")
 
     def when(self, value: dt.datetime) -> str:
-        v = value.astimezone(self.tz) if timezone.is_aware(value) else value
-        return f"{v.day}. {self.months[v.month]} {v.year:04d}, {v.hour:02d}:{v.minute:02d}"
+        return self.fmt(value, "j. M Y, H:i")
 
     def time(self, value: dt.datetime) -> str:
-        v = value.astimezone(self.tz) if timezone.is_aware(value) else value
-        return f"{v.hour:02d}:{v.minute:02d}"
+        return self.fmt(value, "H:i")
 
 
 class ThreadComment:
