@@ -53,3 +53,31 @@ def test_unknown_host_falls_back_to_default_municipality(municipality, client_fo
     response = client_for(host="ukendt.example").get("/")
     assert response.status_code == 200
     assert "Albertslund Kommune" in response.content.decode()
+
+
+@pytest.mark.parametrize(("path", "language"), [
+    ("/", "da"), ("/en/", "en"), ("/en", "en"), ("/deltag/", "da"), ("/en/deltag/", "en"),
+    ("/english/", "da"),
+])
+def test_language_comes_from_the_path_alone(municipality, client_for, path, language):
+    # Neither the browser's Accept-Language nor a language cookie moves a page off its URL's
+    # language: the anonymous page cache and shared links rely on one language per address.
+    client = client_for()
+    client.cookies["django_language"] = "en" if language == "da" else "da"
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE="en" if language == "da" else "da",
+                          follow=True)
+    assert response["Content-Language"] == language
+    if response.status_code == 200 and path != "/english/":
+        assert f'<html lang="{language}">' in response.content.decode()
+
+
+def test_a_message_survives_the_redirect_and_is_shown_once(municipality, client_for, make_user):
+    from faelles.accounts.services import confirmation_token
+
+    user = make_user(confirmed=False)
+    client = client_for()
+    response = client.post(f"/konto/bekraeft/{confirmation_token(user)}/")
+    assert response.status_code == 302
+    shown = client.get(response["Location"]).content.decode()
+    assert "Tak. Din e-mailadresse er bekræftet." in shown
+    assert "Tak. Din e-mailadresse er bekræftet." not in client.get("/").content.decode()

@@ -83,7 +83,8 @@ MIDDLEWARE = [
     "faelles.core.pagecache.AnonymousPageCacheMiddleware",
     "faelles.core.middleware.MunicipalityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language comes from the URL alone (/en/ or not): see PathLocaleMiddleware.
+    "faelles.core.middleware.PathLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -299,6 +300,7 @@ FAELLES_CSP = (
 )
 
 # Sessions live in the shared cache with a database fallback, so logins survive a cache flush.
+MESSAGE_STORAGE = "faelles.core.message_storage.LazyFallbackStorage"
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 LOGGING = {
