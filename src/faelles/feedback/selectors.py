@@ -229,9 +229,15 @@ def _steps(c: Contribution, entries: list[HistoryEntry], municipality: Municipal
     return steps
 
 
-def contribution_trace(contribution: Contribution) -> Trace:
-    """The trace of one contribution, step by step (for `feedback/_trace.html`)."""
-    return traces_for([contribution], with_steps=True)[contribution.pk]
+def contribution_trace(contribution: Contribution, *, now: dt.datetime | None = None) -> Trace:
+    """The trace of one contribution, step by step (for `feedback/_trace_panel.html`; public
+    pages show it cached, see `faelles.feedback.panels`)."""
+    return traces_for([contribution], with_steps=True, now=now)[contribution.pk]
+
+
+def trace_text(contribution: Contribution) -> str:
+    """The contribution's text as the trace page shows it (with feedback's redactions)."""
+    return public_text(contribution, Redaction.objects.filter(contribution=contribution))
 
 
 def contribution_for_trace(municipality: Municipality, pk: int) -> Contribution:

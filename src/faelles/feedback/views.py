@@ -36,6 +36,7 @@ from faelles.feedback.forms import (
     StatusForm,
 )
 from faelles.feedback.models import EventKind, Status
+from faelles.feedback.panels import trace_panel
 from faelles.participation.models import Contribution, Process
 
 
@@ -56,7 +57,8 @@ def _contribution(request: HttpRequest, pk: int) -> Contribution:
 def trace(request: HttpRequest, pk: int) -> HttpResponse:
     contribution = _contribution(request, pk)
     return render(request, "feedback/trace.html", {
-        "contribution": contribution, "trace": selectors.contribution_trace(contribution),
+        "contribution": contribution, "trace": trace_panel(contribution),
+        "text": selectors.trace_text(contribution),
         "following": services.is_following(user=request.user, target=contribution),
         "can_answer": can(request.user, "feedback.answer_contribution", contribution),
     })

@@ -30,7 +30,7 @@ from faelles.core.forms import already_submitted, submit_once
 from faelles.core.links import path_for
 from faelles.core.permissions import can
 from faelles.core.tenancy import request_municipality
-from faelles.feedback.selectors import contribution_trace
+from faelles.feedback.panels import trace_panel
 from faelles.feedback.services import is_following
 from faelles.participation import selectors, services
 from faelles.participation.formatting import attachment_label
@@ -428,7 +428,7 @@ def _contribution_page(request: HttpRequest, contribution: Contribution, comment
         "c": contribution, "process": contribution.process,
         "attachment_label": attachment_label(contribution) if contribution.attachment else "",
         # What the contribution led to (the feedback loop), and whether the visitor follows it.
-        "trace": contribution_trace(contribution) if contribution.is_public else None,
+        "trace": trace_panel(contribution) if contribution.is_public else None,
         "following": is_following(user=user, target=contribution),
         "thread": thread, "has_comments": has_comments, "tags": tags,
         "supported": selectors.user_supports(user=user, contribution=contribution),

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from faelles.core import pagecache
 from faelles.search import registry
 from faelles.search.services import search_index, search_remove
 from faelles.strategy.models import Initiative, InitiativeStatus
@@ -26,9 +27,10 @@ def initiative_update_progress(*, initiative: Initiative) -> None:
     back forever.
     """
     current: Initiative | None = initiative
+    changed = False
     for _ in range(MAX_DEPTH):
         if current is None:
-            return
+            break
         parts = [
             Part(progress=p, weight=w)
             for p, w in current.children.exclude(status=InitiativeStatus.CANCELLED)
@@ -38,7 +40,12 @@ def initiative_update_progress(*, initiative: Initiative) -> None:
         if total != current.progress_total:
             current.progress_total = total
             Initiative.objects.filter(pk=current.pk).update(progress_total=total)
+            changed = True
         current = current.parent
+    if changed:
+        # update() sends no signal: cached pages and parts that show the progress (initiative
+        # pages, the feedback panels of linked contributions) must be rendered again.
+        pagecache.bump(initiative.municipality_id)
 
 
 @transaction.atomic
