@@ -593,6 +593,10 @@ def _idea_collection(municipality: Any, users: dict[str, Any], citizens: list[Us
                                           target_id=targets[target_for[slug]].pk))
     through_p.objects.bulk_create(pillar_links)
     through_t.objects.bulk_create(target_links)
+    # bulk_create sends no m2m_changed: set the stored SDG goal masks the list filters on.
+    from faelles.participation.services import refresh_sdg_goals
+
+    refresh_sdg_goals(contribution_ids=[link.contribution_id for link in target_links])
     _discussion(process, rows, citizens, rng, support_scale=1.0)
     return 1
 

@@ -27,6 +27,17 @@ def new_shuffle_key() -> int:
     return secrets.randbelow(2**31)
 
 
+SDG_GOAL_COUNT = 17
+
+
+def sdg_goal_bit(number: int | None) -> int:
+    """Goal `number`'s bit in `Contribution.sdg_goals` (bit n-1 for goal n); 0 for a number that
+    is no SDG goal, so filtering by it matches nothing."""
+    if number is None or not 1 <= number <= SDG_GOAL_COUNT:
+        return 0
+    return 1 << (number - 1)
+
+
 class Neighbourhood(models.TextChoices):
     """Areas of Albertslund (reference/denmark.md 1.7), used to tag and filter contributions."""
 
@@ -244,6 +255,10 @@ class Contribution(MunicipalOwned):
     excerpt = models.CharField(_("excerpt"), max_length=240, blank=True, editable=False)
     # The "random" order walks this column from a per-visitor starting point (keyset, O(page)).
     shuffle_key = models.PositiveIntegerField(default=new_shuffle_key, editable=False)
+    # The SDG goals of `sdg_targets` as a bit mask (see sdg_goal_bit), kept in step by
+    # services.refresh_sdg_goals: the list's SDG filter is then a test on the row it already
+    # reads, not a subquery joining the targets per walked row.
+    sdg_goals = models.PositiveIntegerField(default=0, editable=False)
     publish_name = models.BooleanField(
         _("show my name"), default=True,
         help_text=_("When off, the contribution is shown without your name."),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import number_format
@@ -44,6 +44,7 @@ from faelles.participation.models import (
     Report,
     ReportStatus,
     Support,
+    sdg_goal_bit,
 )
 from faelles.participation.phases import PhaseTiming, PhaseType
 
@@ -452,7 +453,10 @@ def parse_filters(params: Any, *, seed: int) -> ContributionFilters:
     )
 
 
-def _filtered(process: Process, f: ContributionFilters) -> QuerySet[Contribution]:
+def _filtered(process: Process, f: ContributionFilters, *,
+              sdg_mask: int | None = None) -> QuerySet[Contribution]:
+    """The process's visible contributions under the filters; `sdg_mask` replaces the mask of
+    `f.sdg` (the compiled row queries put a sentinel there)."""
     qs = Contribution.objects.filter(
         process_id=process.pk, is_hidden=False, withdrawn_at__isnull=True
     )
@@ -467,8 +471,11 @@ def _filtered(process: Process, f: ContributionFilters) -> QuerySet[Contribution
         qs = qs.filter(Exists(Contribution.pillars.through.objects.filter(
             contribution_id=OuterRef("pk"), pillar__slug=f.pillar)))
     if f.sdg:
-        qs = qs.filter(Exists(Contribution.sdg_targets.through.objects.filter(
-            contribution_id=OuterRef("pk"), target__goal__number=f.sdg)))
+        # A bit test on the stored goal mask of the row the index walk reads anyway: an EXISTS
+        # joining the targets cost a subquery per walked row (p95 16.8 ms at 30,000 on
+        # PostgreSQL). A number that is no goal gives mask 0, which matches nothing.
+        mask = sdg_goal_bit(f.sdg) if sdg_mask is None else sdg_mask
+        qs = qs.alias(sdg_hit=F("sdg_goals").bitand(mask)).filter(sdg_hit__gt=0)
     if f.status:
         from faelles.feedback.selectors import filter_by_status
 
@@ -525,12 +532,13 @@ _CARD_COLUMNS = (
 
 
 def _row_query(process: Any, f: ContributionFilters, *, sort: str, lap: str,
-               after: tuple[Any, int] | None, start: int, limit: int) -> QuerySet[Any]:
+               after: tuple[Any, int] | None, start: int, limit: int,
+               sdg_mask: int | None = None) -> QuerySet[Any]:
     """The card rows of one page: the filters, the keyset bound and the order.
 
     For "random", `lap` "a" reads keys from the visitor's `start` upwards and lap "b" the keys
     below it (the wrap-around); the other orders descend on their indexed key."""
-    qs = _filtered(process, f)
+    qs = _filtered(process, f, sdg_mask=sdg_mask)
     key = _KEYS[sort]
     if sort == "random":
         qs = qs.filter(shuffle_key__gte=start) if lap == "a" else qs.filter(shuffle_key__lt=start)
@@ -566,8 +574,9 @@ ROW_SQL_CACHE = True
 _ROW_SQL: dict[tuple[Any, ...], Any] = {}
 _SENTINEL_DT = dt.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=dt.UTC)
 # Within every column's range (Django compiles an out-of-range integer lookup to "no rows").
+# "sdg" stands for the goal mask: above every real mask (17 bits), unlike any other value.
 _SENTINELS: dict[str, Any] = {
-    "process": 2_147_000_001, "phase": 2_147_000_002, "sdg": 32_001,
+    "process": 2_147_000_001, "phase": 2_147_000_002, "sdg": 2_147_000_003,
     "after_pk": 2_147_000_004, "start": 2_147_000_005, "after_int": 2_147_000_006,
     "area": "\x00slot-area", "pillar": "\x00slot-pillar", "status": "\x00slot-status",
 }
@@ -583,7 +592,7 @@ def _compile_rows(shape: tuple[Any, ...], f: ContributionFilters, sort: str, lap
     sentinel_filters = ContributionFilters(
         phase=_SENTINELS["phase"] if f.phase else None,
         pillar=_SENTINELS["pillar"] if f.pillar else "",
-        sdg=_SENTINELS["sdg"] if f.sdg else None,
+        sdg=1 if f.sdg else None,  # its mask is the sentinel, passed below
         neighbourhood=_SENTINELS["area"] if f.neighbourhood else "",
         status=_SENTINELS["status"] if f.status else "",
     )
@@ -592,7 +601,7 @@ def _compile_rows(shape: tuple[Any, ...], f: ContributionFilters, sort: str, lap
         after = (_SENTINEL_DT if sort == "newest" else _SENTINELS["after_int"],
                  _SENTINELS["after_pk"])
     qs = _row_query(_SentinelProcess(), sentinel_filters, sort=sort, lap=lap, after=after,
-                    start=_SENTINELS["start"], limit=limit)
+                    start=_SENTINELS["start"], limit=limit, sdg_mask=_SENTINELS["sdg"])
     compiler = qs.query.get_compiler(using=qs.db)
     sql, params = compiler.as_sql()
     by_value = {v: k for k, v in _SENTINELS.items()}
@@ -631,7 +640,8 @@ def _rows(process: Any, f: ContributionFilters, *, sort: str, lap: str = "a",
                                limit=limit))
     sql, slots, compiler, converters = entry
     values = {
-        "process": process.pk, "phase": f.phase, "sdg": f.sdg, "area": f.neighbourhood,
+        "process": process.pk, "phase": f.phase, "sdg": sdg_goal_bit(f.sdg),
+        "area": f.neighbourhood,
         "pillar": f.pillar, "status": f.status, "start": start,
     }
     if after is not None:

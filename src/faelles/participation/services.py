@@ -16,7 +16,8 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -863,3 +864,70 @@ def user_deleting(sender: Any, instance: Any, **kwargs: Any) -> None:
     """pre_delete of the user model: the comments lose their author by SET_NULL, an update
     without signals; find their municipalities while the rows still name the user."""
     bump_for_user(user=instance)
+
+
+# -- SDG goals of contributions ----------------------------------------------------------------
+
+_SDG_REFRESH_CHUNK = 500  # ids per UPDATE: well under every database's limit of bound values
+
+
+def _sdg_goal_bits() -> Subquery:
+    """The mask of the outer contribution's targets' goals (NULL when it has none): the
+    distinct goal bits summed, which is the bits OR-ed (SQLite has no BIT_OR aggregate)."""
+    through = Contribution.sdg_targets.through
+    return Subquery(
+        through.objects.filter(contribution_id=OuterRef("pk")).order_by()
+        .values("contribution_id")
+        .annotate(mask=Sum(Value(1).bitleftshift(F("target__goal__number") - 1), distinct=True))
+        .values("mask")
+    )
+
+
+def refresh_sdg_goals(*, contribution_ids: Iterable[int]) -> None:
+    """Set `Contribution.sdg_goals` of these contributions from their SDG targets as they are
+    in the database now (one UPDATE per 500 ids, the mask computed in the database).
+
+    Called for every change of `sdg_targets` (the m2m_changed handler below, both sides) and by
+    code that writes the through table in bulk (the demo and bench loaders), which sends no
+    signal."""
+    ids = sorted(set(contribution_ids))
+    for i in range(0, len(ids), _SDG_REFRESH_CHUNK):
+        Contribution.objects.filter(pk__in=ids[i:i + _SDG_REFRESH_CHUNK]).update(
+            sdg_goals=Coalesce(_sdg_goal_bits(), Value(0)))
+
+
+_CLEARING = "_participation_sdg_clearing"  # contribution ids kept from pre_ to post_ signals
+
+
+def sdg_targets_changed(sender: Any, instance: Any, action: str, reverse: bool,
+                        pk_set: set[int] | None, **kwargs: Any) -> None:
+    """m2m_changed of `Contribution.sdg_targets`: keep the changed contributions' `sdg_goals`.
+
+    From the contribution's side (`contribution.sdg_targets.add(...)`) the instance is the
+    contribution, and its in-memory mask is read back so a later full save() keeps it. From the
+    target's side (`target.contributions.add(...)`) `pk_set` holds the contributions, except
+    for a clear, which names none: those are read before the rows go."""
+    if not reverse:
+        if action == "post_clear" or (action in ("post_add", "post_remove") and pk_set):
+            refresh_sdg_goals(contribution_ids=[instance.pk])
+            instance.refresh_from_db(fields=["sdg_goals"])
+        return
+    if action == "pre_clear":
+        setattr(instance, _CLEARING, list(
+            sender.objects.filter(target_id=instance.pk).values_list("contribution_id", flat=True)))
+    elif action == "post_clear":
+        refresh_sdg_goals(contribution_ids=instance.__dict__.pop(_CLEARING, []))
+    elif action in ("post_add", "post_remove") and pk_set:
+        refresh_sdg_goals(contribution_ids=pk_set)
+
+
+def sdg_target_deleting(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """pre_delete of an SDG target: its links go by cascade, without m2m_changed; note whose."""
+    setattr(instance, _CLEARING, list(
+        Contribution.sdg_targets.through.objects.filter(target_id=instance.pk)
+        .values_list("contribution_id", flat=True)))
+
+
+def sdg_target_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """post_delete of an SDG target: the noted contributions lost a target."""
+    refresh_sdg_goals(contribution_ids=instance.__dict__.pop(_CLEARING, []))

@@ -1011,6 +1011,11 @@ class Command(BaseCommand):
                     t_rows.append((t_first + len(t_rows), cid, target))
         pw.write(p_rows)
         tw.write(t_rows)
+        # Rows written directly send no m2m_changed: set the stored SDG goal masks the list's
+        # SDG filter reads, in bulk (one UPDATE per 500 contributions).
+        from faelles.participation.services import refresh_sdg_goals
+
+        refresh_sdg_goals(contribution_ids=[cid for _id, cid, _target in t_rows])
         self.say(f"contribution pillars: {pw.count}, SDG targets: {tw.count}")
 
     def update_process_counters(self) -> None:
