@@ -148,3 +148,21 @@ def test_a_bumped_generation_does_not_expire(municipality: Any) -> None:
         assert cache._cache.get_client().ttl(key) == -1  # no expiry
     else:
         pytest.skip(f"no expiry to read on {backend}")
+
+
+def test_editing_the_municipality_itself_invalidates_its_pages(
+    municipality, client_for, page_cache
+):
+    # The municipality's own fields (name, contact details, settings) show on every page, but
+    # the municipality is not municipal content, so it needs its own invalidation.
+    from faelles.core.tenancy import clear_host_cache
+
+    client = client_for()
+    client.get("/om/")
+    assert client.get("/om/")["X-Page-Cache"] == "hit"
+    municipality.name = "Albertslund Kommune (ny)"
+    municipality.save()
+    clear_host_cache()
+    fresh = client.get("/om/")
+    assert fresh["X-Page-Cache"] == "miss"
+    assert "Albertslund Kommune (ny)" in fresh.content.decode()

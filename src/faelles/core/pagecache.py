@@ -180,8 +180,12 @@ class AnonymousPageCacheMiddleware:
 
 
 def invalidate_on_write(sender: type, instance: Any, **kwargs: Any) -> None:
-    """post_save/post_delete receiver: any write to municipal content invalidates its pages."""
-    from faelles.core.models import MunicipalOwned
+    """post_save/post_delete receiver: any write to municipal content invalidates its pages,
+    and so does a change to the municipality itself (its name, contact details and settings
+    such as showing staff names appear on every page)."""
+    from faelles.core.models import Municipality, MunicipalOwned
 
     if isinstance(instance, MunicipalOwned):
         bump(getattr(instance, "municipality_id", None))
+    elif isinstance(instance, Municipality):
+        bump(instance.pk)

@@ -11,7 +11,7 @@ can change what it shows:
 - an initiative's `progress_total` is rolled up with `update()`:
   `faelles.strategy.services.initiative_update_progress` bumps;
 - the staff-names setting is a field of the municipality itself, which is no municipal
-  content: `municipality_saved` bumps; the setting is also part of the key, because each
+  content: core bumps on every Municipality save; the setting is also part of the key, because each
   process keeps its municipality for up to 30 s (`core.tenancy.HOST_CACHE_SECONDS`): a process
   that still has the old setting must not store its panel where the others look for the new
   one;
@@ -101,8 +101,3 @@ def answer_author_deleting(sender: Any, instance: Any, **kwargs: Any) -> None:
     without signals; find their municipalities while the rows still name the person."""
     _bump(_answer_municipalities(instance))
 
-
-def municipality_saved(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """post_save of Municipality: the staff-names setting decides what answers and history
-    show (and any page may show the municipality's other fields)."""
-    pagecache.bump(instance.pk)
