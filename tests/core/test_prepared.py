@@ -166,12 +166,21 @@ def test_strategy_sdg_and_indicator_rows_equal_the_orm(world: Any, municipality:
         (indicators._ROWS_OF, (indicator, "")), (indicators._ROWS_OF, (indicator, "", "age=young")),
         (indicators._ASSESSMENTS_OF, (indicator, "")),
         (indicators._ASSESSMENTS_OF, (indicator, "", "age=young")),
+        (indicators._CARDS, (m,)), (indicators._GOALS, (m,)),
+        (indicators._SDG_TITLES, ([7, 11, 13],)),
     ]:
         _same_as_orm(query, *args)
     assert strategy._COUNTS.first(m) == (2, 1)  # a goal under a hidden pillar counts
     assert strategy._FOCUS_NUMBERS.rows(m) == [11]
     assert strategy._FOCUS_ON.first(m, 3) is None
     assert len(indicators._ROWS_OF.rows(indicator, "", "age=young")) == 4
+    # The index page's reads: every published indicator, with its goal's SDGs.
+    cards = indicators._CARDS.rows(m)
+    assert cards and len(cards) == Indicator.objects.filter(municipality=municipality,
+                                                            is_published=True).count()
+    goal_ids = sorted({row[7] for row in cards})
+    _same_as_orm(indicators._GOAL_SDGS, goal_ids)
+    assert indicators._GOAL_SDGS.rows(goal_ids)
 
 
 # --- feedback (keyword values, aware datetimes, shape constants) ------------------------------

@@ -88,13 +88,20 @@ def status_counts_of(cards: list[IndicatorCard]) -> StatusCounts:
     return _count(rows, _goal_sdgs({c.goal_id for c in cards}))
 
 
-def _goal_sdgs(goal_ids: set[int]) -> dict[int, set[int]]:
+def _goal_sdgs_query(goal_ids: list[int]) -> QuerySet:
     from faelles.strategy.models import Goal
 
+    return QuerySet(Goal.sdg_targets.through).filter(goal_id__in=goal_ids).values_list(
+        "goal_id", "target__goal__number"
+    )
+
+
+_GOAL_SDGS = Prepared(_goal_sdgs_query)
+
+
+def _goal_sdgs(goal_ids: set[int]) -> dict[int, set[int]]:
     goal_sdgs: dict[int, set[int]] = {}
-    for goal_id, number in Goal.sdg_targets.through.objects.filter(
-        goal_id__in=goal_ids
-    ).values_list("goal_id", "target__goal__number"):
+    for goal_id, number in _GOAL_SDGS.rows(sorted(goal_ids)):
         goal_sdgs.setdefault(goal_id, set()).add(number)
     return goal_sdgs
 
@@ -183,17 +190,16 @@ def _translated(lang: str, da: str | None, en: str | None, original: str | None)
     return da or original or ""
 
 
-def indicator_cards(municipality: Municipality | int, lang: str) -> list[IndicatorCard]:
-    """Published indicators for the index page, in page order: one query of plain rows.
+def _pk(municipality: Municipality | int) -> int:
+    return municipality if isinstance(municipality, int) else municipality.pk
 
-    Model instances (with modeltranslation's descriptors, the goal and pillar objects and a
-    prefetched headline assessment) cost most of the page's time; the cards need a dozen
-    values. The headline status comes from a subquery on the (indicator, series) index."""
-    headline = Assessment.objects.filter(indicator=OuterRef("pk"), series_key="").values(
-        "status"
-    )[:1]
-    rows = (
-        published_indicators(municipality)
+
+def _cards_query(municipality_id: int) -> QuerySet:
+    headline = QuerySet(Assessment).filter(
+        indicator=OuterRef("pk"), series_key=""
+    ).order_by().values("status")[:1]
+    return (
+        QuerySet(Indicator).filter(municipality_id=municipality_id, is_published=True)
         .annotate(headline_status=Subquery(headline))
         .order_by("goal__pillar__order", "goal__pillar_id", "goal__order", "goal_id", "order",
                   "id")
@@ -204,6 +210,19 @@ def indicator_cards(municipality: Municipality | int, lang: str) -> list[Indicat
             "sdg_indicator__target__goal__number", "headline_status",
         )
     )
+
+
+# Compiled once: building these querysets cost more than the rest of a cold index page.
+_CARDS = Prepared(_cards_query)
+
+
+def indicator_cards(municipality: Municipality | int, lang: str) -> list[IndicatorCard]:
+    """Published indicators for the index page, in page order: one query of plain rows.
+
+    Model instances (with modeltranslation's descriptors, the goal and pillar objects and a
+    prefetched headline assessment) cost most of the page's time; the cards need a dozen
+    values. The headline status comes from a subquery on the (indicator, series) index."""
+    rows = _CARDS.rows(_pk(municipality))
     return [
         IndicatorCard(
             pk, slug, _translated(lang, t_da, t_en, t), is_example, reporting, goal_id,
@@ -215,20 +234,46 @@ def indicator_cards(municipality: Municipality | int, lang: str) -> list[Indicat
     ]
 
 
-def published_goals(municipality: Municipality | int, lang: str) -> list[GoalRow]:
-    """Published goals with their pillar, in page order: one query of plain rows."""
+def _goals_query(municipality_id: int) -> QuerySet:
     from faelles.strategy.models import Goal
 
-    rows = (
-        Goal.objects.filter(municipality=municipality, is_published=True)
+    return (
+        QuerySet(Goal).filter(municipality_id=municipality_id, is_published=True)
         .order_by("pillar__order", "pillar_id", "order", "id")
         .values_list("pk", "slug", "title_da", "title_en", "title", "pillar_id",
                      "pillar__title_da", "pillar__title_en", "pillar__title")
     )
+
+
+_GOALS = Prepared(_goals_query)
+
+
+def published_goals(municipality: Municipality | int, lang: str) -> list[GoalRow]:
+    """Published goals with their pillar, in page order: one query of plain rows."""
+    rows = _GOALS.rows(_pk(municipality))
     return [
         GoalRow(pk, slug, _translated(lang, t_da, t_en, t), pillar_id,
                 _translated(lang, p_da, p_en, p))
         for pk, slug, t_da, t_en, t, pillar_id, p_da, p_en, p in rows
+    ]
+
+
+def _sdg_titles_query(numbers: list[int]) -> QuerySet:
+    from faelles.sdg.models import Goal as SDG
+
+    return QuerySet(SDG).filter(number__in=numbers).order_by("number").values_list(
+        "number", "short_title_da", "short_title_en"
+    )
+
+
+_SDG_TITLES = Prepared(_sdg_titles_query)
+
+
+def sdg_short_titles(numbers: Iterable[int], lang: str) -> list[tuple[int, str]]:
+    """(number, short title) of these SDGs, in number order: all the index page shows of one."""
+    return [
+        (number, (en if lang == "en" and en else da) or "")
+        for number, da, en in _SDG_TITLES.rows(sorted(numbers))
     ]
 
 

@@ -37,6 +37,7 @@ from faelles.indicators.selectors import (
     iter_rows,
     public_indicator,
     published_goals,
+    sdg_short_titles,
     status_counts_of,
 )
 
@@ -67,18 +68,12 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _index_context(municipality: Any, lang: str) -> dict[str, Any]:
-    from faelles.sdg.models import Goal as SDG
-
     indicators = indicator_cards(municipality, lang)
     counts = status_counts_of(indicators)
     goals = published_goals(municipality, lang)
     pillars = list({goal.pillar_id: (goal.pillar_id, goal.pillar_title) for goal in goals}.values())
     # (number, short title) pairs: the page shows nothing else of an SDG.
-    sdgs = [
-        (number, (en if lang == "en" and en else da) or "")
-        for number, da, en in SDG.objects.filter(number__in=list(counts.sdgs))
-        .order_by("number").values_list("number", "short_title_da", "short_title_en")
-    ]
+    sdgs = sdg_short_titles(counts.sdgs, lang)
     labels = charts.ChartLabels(
         target=_("Target"), projection=_("Projection at current rate"), no_data=_("No data"),
         total=_("Total"),
