@@ -189,3 +189,24 @@ def invalidate_on_write(sender: type, instance: Any, **kwargs: Any) -> None:
         bump(getattr(instance, "municipality_id", None))
     elif isinstance(instance, Municipality):
         bump(instance.pk)
+        _bump_again_after_host_cache(instance.pk)
+
+
+def _bump_again_after_host_cache(municipality_id: int) -> None:
+    """Each process keeps its municipality object for up to `tenancy.HOST_CACHE_SECONDS`: until
+    then a process may render with the old settings and store the page under the new
+    generation. One more bump, from the task worker once every process has reloaded, retires
+    those pages (a backend that cannot defer, as in tests, skips it)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from faelles.core.tasks import bump_generation
+    from faelles.core.tenancy import HOST_CACHE_SECONDS
+
+    if not bump_generation.get_backend().supports_defer:
+        return
+    later = bump_generation.using(
+        run_after=timezone.now() + dt.timedelta(seconds=HOST_CACHE_SECONDS + 1)
+    )
+    transaction.on_commit(lambda: later.enqueue(municipality_id=municipality_id))

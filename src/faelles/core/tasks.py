@@ -15,3 +15,11 @@ def send_email(
     if html:
         message.attach_alternative(html, "text/html")
     message.send()
+
+
+@task()
+def bump_generation(*, municipality_id: int) -> None:
+    """Invalidate a municipality's cached pages and fragments (see `pagecache.bump`)."""
+    from faelles.core import pagecache
+
+    pagecache.bump(municipality_id)
