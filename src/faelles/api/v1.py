@@ -34,7 +34,8 @@ from faelles.core.prepared import Prepared
 from faelles.core.tenancy import request_municipality
 from faelles.feedback.selectors import filter_by_status
 from faelles.indicators.models import Assessment
-from faelles.participation.models import Process
+from faelles.participation.models import Process, sdg_goal_bit
+from faelles.participation.selectors import with_sdg_goal
 from faelles.strategy.models import Goal, Initiative
 
 DESCRIPTION = """Read-only access to everything the municipality publishes on Fælles: the vision,
@@ -505,8 +506,7 @@ def list_contributions(
         qs = qs.filter(pk__in=selectors.Contribution.pillars.through.objects.filter(
             pillar__slug=filters.pillar).values("contribution_id"))
     if filters.sdg is not None:
-        qs = qs.filter(pk__in=selectors.Contribution.sdg_targets.through.objects.filter(
-            target__goal__number=filters.sdg).values("contribution_id"))
+        qs = with_sdg_goal(qs, sdg_goal_bit(filters.sdg))
     if filters.kind:
         qs = qs.filter(kind=filters.kind)
     if filters.neighbourhood:
