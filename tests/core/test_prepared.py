@@ -295,3 +295,36 @@ def test_plans_are_bounded_and_per_connection(world: Any) -> None:
     assert sorted(query.rows(ids=(ids * n)[:n])) == sorted(
         QuerySet(Contribution).filter(pk__in=(ids * n)[:n]).values_list("id", flat=True))
     assert _plans(query)[-1].connection is connections["default"]
+
+
+# --- participation: the process shell (compiled once; cold process pages) ----------------------
+
+
+def test_process_shell_rows_equal_the_orm(world: Any, municipality: Any) -> None:
+    from faelles.participation import selectors as participation
+    from faelles.participation.models import DraftVersion, Meeting, Phase, Question
+    from faelles.strategy.models import Pillar
+
+    p = world.process
+    phase = Phase.objects.filter(process=p).order_by("order").first()
+    Question.objects.create(municipality=municipality, phase=phase, text="Hvad mangler?",
+                            text_en="What is missing?", order=2)
+    Question.objects.create(municipality=municipality, phase=phase, text="Hvor?", order=1)
+    start = timezone.now() + dt.timedelta(days=3)
+    for title in ("Borgermøde", "Vandring"):
+        Meeting.objects.create(municipality=municipality, process=p, title=title, start=start,
+                               end=start + dt.timedelta(hours=2), place="Rådhuset")
+    DraftVersion.objects.create(municipality=municipality, process=p, number=1,
+                                title="Udkast 1", title_en="Draft 1")
+    p.pillars.add(*Pillar.objects.filter(municipality=municipality)[:2])
+    for query, args, shape in [
+        (participation._SHELL_PHASES, (p.pk,), {"with_texts": False}),
+        (participation._SHELL_PHASES, (p.pk,), {"with_texts": True}),
+        (participation._SHELL_QUESTIONS, (p.pk,), {}),
+        (participation._SHELL_PILLARS, (p.pk,), {}),
+        (participation._SHELL_SDGS, (p.pk,), {}),
+        (participation._SHELL_MEETINGS, (p.pk,), {}),
+        (participation._SHELL_DRAFTS, (p.pk,), {}),
+    ]:
+        rows = _same_as_orm(query, *args, shape=shape)
+        assert rows, query.build

@@ -29,6 +29,7 @@ from django.utils.translation import gettext, ngettext
 from faelles.core.formatting import DateFormatter, day_label
 from faelles.core.links import path_for
 from faelles.core.markdown import plain_text
+from faelles.core.prepared import Prepared
 from faelles.participation.models import (
     Comment,
     Contribution,
@@ -289,16 +290,12 @@ def _add_page_lines(p: Process, lang: str) -> None:
     p.meeting_lines = [  # type: ignore[attr-defined]
         MeetingLine(pk, path_for("participation:meeting", pk=pk), _tr(da, en, lang), example,
                     fmt(start, "j. F Y, H:i"), place)
-        for pk, da, en, example, start, place in Meeting.objects.filter(process_id=p.pk)
-        .order_by("start", "id").values_list("pk", "title_da", "title_en", "is_example",
-                                             "start", "place")
+        for pk, da, en, example, start, place in _SHELL_MEETINGS.rows(p.pk)
     ]
     p.draft_lines = [  # type: ignore[attr-defined]
         DraftLine(number, path_for("participation:draft", slug=p.slug, number=number),
                   _tr(da, en, lang), example, fmt(published, "j. F Y"))
-        for number, da, en, example, published in DraftVersion.objects.filter(process_id=p.pk)
-        .order_by("number").values_list("number", "title_da", "title_en", "is_example",
-                                        "published_at")
+        for number, da, en, example, published in _SHELL_DRAFTS.rows(p.pk)
     ]
 
 
@@ -316,6 +313,33 @@ def process_shell_by_pk(*, municipality: Any, pk: int) -> Process | None:
     )
 
 
+def _shell_phases(process_id: int, *, with_texts: bool) -> QuerySet:
+    cols = ["pk", "type", "order", "title_da", "title_en", "start", "end"]
+    if with_texts:
+        cols += ["text_da", "text_en"]
+    return QuerySet(Phase).filter(process_id=process_id).order_by(
+        "order", "start", "pk").values_list(*cols)
+
+
+# The shell's reads, compiled once (core.prepared): building them through the ORM was most of
+# a cold process page.
+_SHELL_PHASES = Prepared(_shell_phases, shape=("with_texts",))
+_SHELL_QUESTIONS = Prepared(lambda process_id: QuerySet(Question).filter(
+    phase__process_id=process_id).order_by("phase", "order", "pk").values_list(
+    "phase_id", "text_da", "text_en"))
+_SHELL_PILLARS = Prepared(lambda process_id: QuerySet(Process.pillars.through).filter(
+    process_id=process_id).order_by("pillar__order", "pillar_id").values_list(
+    "pillar_id", "pillar__slug", "pillar__title_da", "pillar__title_en"))
+_SHELL_SDGS = Prepared(lambda process_id: QuerySet(Process.sdg_targets.through).filter(
+    process_id=process_id).values_list("target__goal__number", flat=True))
+_SHELL_MEETINGS = Prepared(lambda process_id: QuerySet(Meeting).filter(
+    process_id=process_id).order_by("start", "id").values_list(
+    "pk", "title_da", "title_en", "is_example", "start", "place"))
+_SHELL_DRAFTS = Prepared(lambda process_id: QuerySet(DraftVersion).filter(
+    process_id=process_id).order_by("number").values_list(
+    "number", "title_da", "title_en", "is_example", "published_at"))
+
+
 def _load_shell(m_id: int, slug: str, lang: str, with_texts: bool, *,
                 pk: int | None = None) -> Process | None:
     from faelles.feedback.selectors import statuses_of
@@ -326,35 +350,21 @@ def _load_shell(m_id: int, slug: str, lang: str, with_texts: bool, *,
     if not found:
         return None
     p = found[0]
-    cols = ["pk", "type", "order", "title_da", "title_en", "start", "end"]
-    if with_texts:
-        cols += ["text_da", "text_en"]
     phases = []
-    for row in Phase.objects.filter(process_id=p.pk).order_by("order", "start", "pk").values_list(
-        *cols
-    ):
+    for row in _SHELL_PHASES.rows(p.pk, with_texts=with_texts):
         phases.append(PhaseInfo(
             row[0], row[1], row[2], _tr(row[3], row[4], lang),
             _tr(row[7], row[8], lang) if with_texts else "", row[5], row[6],
         ))
     if with_texts and phases:
         by_phase = {ph.pk: ph for ph in phases}
-        for phase_id, da, en in (
-            Question.objects.filter(phase__process_id=p.pk).order_by("phase", "order", "pk")
-            .values_list("phase_id", "text_da", "text_en")
-        ):
+        for phase_id, da, en in _SHELL_QUESTIONS.rows(p.pk):
             by_phase[phase_id].questions.append(_tr(da, en, lang))
-    through = Process.pillars.through
     pillars = [
         PillarInfo(pk, slug_, _tr(da, en, lang))
-        for pk, slug_, da, en in through.objects.filter(process_id=p.pk)
-        .order_by("pillar__order", "pillar_id")
-        .values_list("pillar_id", "pillar__slug", "pillar__title_da", "pillar__title_en")
+        for pk, slug_, da, en in _SHELL_PILLARS.rows(p.pk)
     ]
-    sdg_numbers = sorted(set(
-        Process.sdg_targets.through.objects.filter(process_id=p.pk)
-        .values_list("target__goal__number", flat=True)
-    ))
+    sdg_numbers = sorted(set(_SHELL_SDGS.rows(p.pk)))
     # cached_property storage: Process.phase_list reads these instead of querying.
     p.__dict__["phase_list"] = phases
     p.pillar_list = pillars  # type: ignore[attr-defined]
