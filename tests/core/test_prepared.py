@@ -328,3 +328,20 @@ def test_process_shell_rows_equal_the_orm(world: Any, municipality: Any) -> None
     ]:
         rows = _same_as_orm(query, *args, shape=shape)
         assert rows, query.build
+
+
+def test_contribution_thread_and_tag_rows_equal_the_orm(world: Any, municipality: Any) -> None:
+    from faelles.participation import selectors as participation
+    from faelles.participation.models import Comment
+
+    c = world.public
+    first = Comment.objects.create(municipality=municipality, contribution=c,
+                                   author=world.author, text="Godt forslag")
+    Comment.objects.create(municipality=municipality, contribution=c, parent=first,
+                           author=None, text="Enig", edited_at=timezone.now())
+    for query in (participation._THREAD_ROWS, participation._TAG_PILLARS,
+                  participation._TAG_TARGETS):
+        assert _same_as_orm(query, c.pk), query.build
+    # The tree built from the prepared rows is the one the page showed before.
+    (root,) = participation.comment_tree(contribution=c)
+    assert root.comment.text == "Godt forslag" and root.replies[0].comment.author is None
