@@ -150,6 +150,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = None if not TESTING else 0
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("FAELLES_TEST_SQLITE") or None}
 
+# Streaming replicas of the primary (PostgreSQL), for reads of safe requests where reads
+# dominate: see faelles.core.dbrouter and docs/deploy.md. Empty: every read on the primary.
+for _n, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica{_n}"] = dj_database_url.parse(
+        _url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"] or 0, conn_health_checks=True,
+    )
+    # In tests a replica is the default database under another name.
+    DATABASES[f"replica{_n}"]["TEST"] = {"MIRROR": "default"}
+if len(DATABASES) > 1:
+    DATABASE_ROUTERS = ["faelles.core.dbrouter.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+                      "faelles.core.dbrouter.ReplicaReadsMiddleware")
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "10"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

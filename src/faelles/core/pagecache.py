@@ -24,6 +24,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 
+from faelles.core.dbrouter import primary_reads
 from faelles.core.tenancy import municipality_for_host
 
 TTL_SECONDS = 300
@@ -123,7 +124,8 @@ def fragment(key: str, municipality_id: int | None, load: Callable[[], Any], *,
         own = generation(municipality_id)
     if shared is None:
         shared = generation(None)
-    value = load()
+    with primary_reads():  # a lagging replica must not become the shared value
+        value = load()
     cache.set(key, (own, shared, value), ttl)
     return value
 
@@ -155,7 +157,8 @@ class AnonymousPageCacheMiddleware:
             own = generation(mid)
         if shared is None:
             shared = generation(None)
-        response = self.get_response(request)
+        with primary_reads():  # a lagging replica must not become the cached page
+            response = self.get_response(request)
         if self._cacheable_response(response):
             headers = {k: v for k, v in response.headers.items() if k.lower() != "vary"}
             cache.set(

@@ -34,8 +34,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import connections, router
 from django.db.models import QuerySet
 
 MAX_PLANS = 512  # per thread and query: id lists are at most a page (the API's MAX_LIMIT + 1)
@@ -91,11 +92,16 @@ class Prepared:
     def __init__(self, build: Callable[..., QuerySet[Any]], *, shape: Sequence[str] = ()) -> None:
         self.build = build
         self.shape = tuple(shape)
+        self._model: type | None = None  # known after the first build
         self._local = threading.local()
 
     def rows(self, *args: Any, **kwargs: Any) -> list[Any]:
         consts = tuple([kwargs.pop(name) for name in self.shape]) if self.shape else ()
-        key = (consts, tuple([_kind(v) for v in args]),
+        # With read replicas (core.dbrouter) the router picks the database per call; without
+        # routers every call reads the default database and the plan is keyed to it.
+        alias = (router.db_for_read(self._model)
+                 if self._model is not None and settings.DATABASE_ROUTERS else None)
+        key = (alias, consts, tuple([_kind(v) for v in args]),
                tuple([(k, _kind(v)) for k, v in kwargs.items()]))
         plans: dict[Any, _Plan | object | None] | None = getattr(self._local, "plans", None)
         if plans is None or len(plans) >= MAX_PLANS:
@@ -103,11 +109,12 @@ class Prepared:
         plan = plans.get(key, False)
         if plan is False or (plan is not None and plan is not _EMPTY
                              and connections[plan.alias] is not plan.connection):  # type: ignore[union-attr]
-            plan = plans[key] = self._prepare(consts, args, kwargs)
+            plan = plans[key] = self._prepare(consts, args, kwargs, alias)
         if plan is _EMPTY:
             return []
         if plan is None:
-            return list(self.build(*args, **dict(zip(self.shape, consts, strict=True)), **kwargs))
+            qs = self.build(*args, **dict(zip(self.shape, consts, strict=True)), **kwargs)
+            return list(qs.using(alias) if alias else qs)
         return self._run(plan, args, kwargs)  # type: ignore[arg-type]
 
     def first(self, *args: Any, **kwargs: Any) -> Any:
@@ -143,7 +150,7 @@ class Prepared:
         return [tuple(row) for row in rows]
 
     def _prepare(self, consts: tuple[Any, ...], args: tuple[Any, ...],
-                 kwargs: dict[str, Any]) -> _Plan | object | None:
+                 kwargs: dict[str, Any], alias: str | None = None) -> _Plan | object | None:
         named = [*enumerate(args), *kwargs.items()]
         count = sum(len(v) if type(v) in (list, tuple) else 1 for _n, v in named)
         if count > _MAX_MARKERS:
@@ -175,6 +182,9 @@ class Prepared:
             call_kwargs = dict(zip(kwargs, values[len(args):], strict=True))
             qs = self.build(*call_args, **dict(zip(self.shape, consts, strict=True)),
                             **call_kwargs)
+            self._model = qs.model
+            if alias:
+                qs = qs.using(alias)
             compiler = qs.query.get_compiler(using=qs.db)
             try:
                 sql, params = compiler.as_sql()
