@@ -167,7 +167,7 @@ def test_attach_a_file_then_correct_a_comment_by_keyboard(live_server, page, pro
     page.keyboard.press("Enter")
     page.wait_for_selector(f"#comment-body-{comment.pk} textarea")
     # htmx focuses the form's [autofocus] field once the new content has settled.
-    page.wait_for_function("document.activeElement.tagName === 'TEXTAREA'", timeout=3000)
+    page.wait_for_function("document.activeElement.tagName === 'TEXTAREA'", timeout=10_000)
     page.keyboard.press("Control+A")
     page.keyboard.type("Jeg har en tegning af lamperne. Den kommer i morgen.")
     page.keyboard.press("Tab")
