@@ -38,6 +38,14 @@ def test_trace_page_shows_status_answer_outcomes_and_steps(
     assert "Ramme" in html and "Lys" in html
     assert "Indgik i beslutningen." in html
     assert html.count("<h1") == 1
+    # The steps name each status and each outcome (taken from rows the page already loaded).
+    steps = html.split("fb-steps", 1)[1]
+    from faelles.feedback.models import Status
+
+    done = Status.objects.get(municipality=municipality, key="gennemfoert").name
+    assert f"Status ændret til “{done}”" in steps
+    assert f"Koblet til beslutning: {decision.title}" in steps
+    assert f"{initiative.title}" in steps.split("Koblet til")[2]
     # Staff names are hidden unless the municipality shows them.
     assert "Fatima" not in html
     municipality.show_staff_names = True
