@@ -190,10 +190,6 @@ def _translated(lang: str, da: str | None, en: str | None, original: str | None)
     return da or original or ""
 
 
-def _pk(municipality: Municipality | int) -> int:
-    return municipality if isinstance(municipality, int) else municipality.pk
-
-
 def _cards_query(municipality_id: int) -> QuerySet:
     headline = QuerySet(Assessment).filter(
         indicator=OuterRef("pk"), series_key=""
@@ -222,7 +218,7 @@ def indicator_cards(municipality: Municipality | int, lang: str) -> list[Indicat
     Model instances (with modeltranslation's descriptors, the goal and pillar objects and a
     prefetched headline assessment) cost most of the page's time; the cards need a dozen
     values. The headline status comes from a subquery on the (indicator, series) index."""
-    rows = _CARDS.rows(_pk(municipality))
+    rows = _CARDS.rows(getattr(municipality, "pk", municipality))
     return [
         IndicatorCard(
             pk, slug, _translated(lang, t_da, t_en, t), is_example, reporting, goal_id,
@@ -250,7 +246,7 @@ _GOALS = Prepared(_goals_query)
 
 def published_goals(municipality: Municipality | int, lang: str) -> list[GoalRow]:
     """Published goals with their pillar, in page order: one query of plain rows."""
-    rows = _GOALS.rows(_pk(municipality))
+    rows = _GOALS.rows(getattr(municipality, "pk", municipality))
     return [
         GoalRow(pk, slug, _translated(lang, t_da, t_en, t), pillar_id,
                 _translated(lang, p_da, p_en, p))
